@@ -1,0 +1,42 @@
+# Bazar: `make run` serves the shop, `make test` runs every test.
+# Both install what is missing first (see scripts/setup.sh) and skip what is done.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+
+BAZAR_ADDR ?= 127.0.0.1:8080
+BAZAR_DB ?= bazar.db
+export BAZAR_ADDR BAZAR_DB
+
+SERVER_BIN := $(CARGO_TARGET_DIR)/server/bazar-server
+
+.PHONY: run test setup setup-browser build app server clean
+
+## Build the app and the server, then serve the shop on $(BAZAR_ADDR) (demo data in $(BAZAR_DB)).
+run: setup build
+	@echo "==> Serving Bazar on http://$(BAZAR_ADDR) (database $(BAZAR_DB)); Ctrl-C stops it"
+	@exec $(SERVER_BIN) --dist dist
+
+## Every test: formatting, lints, unit, server, browser component and end-to-end tests, size guard.
+test: setup setup-browser
+	@scripts/test.sh
+
+setup:
+	@scripts/setup.sh
+
+setup-browser:
+	@scripts/setup.sh --browser
+
+build: app server
+
+app:
+	@echo "==> Building the app (release wasm, trunk)"
+	@trunk build --release
+
+server:
+	@echo "==> Building the server"
+	@cargo build --profile server -p bazar-server
+
+clean:
+	rm -rf dist target node_modules

@@ -1,0 +1,23 @@
+//! The Bazar wire contract, shared by the app and the server: the JSON types of
+//! every route, money in integer fen, and the validation rules of the domain.
+//!
+//! Nothing here knows about Leptos or axum, so the rules live once and both
+//! sides call them.
+
+pub mod catalog;
+pub mod error;
+pub mod money;
+
+pub use catalog::{Capacity, Family, FamilySummary, Lang, Localized, Product, ProductDetail, ProductKind};
+pub use error::{ApiError, ErrorBody, ErrorCode, FieldError};
+pub use money::Fen;
+
+/// The health answer of `GET /api/health`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    /// "ok" when the server can read and write its database.
+    pub status: String,
+    /// The server's version.
+    pub version: String,
+}

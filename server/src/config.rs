@@ -1,0 +1,19 @@
+//! Where the server listens, which database file it uses and which folder of
+//! built app files it serves: from flags or the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "bazar-server", version, about = "The Bazar shop server")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "BAZAR_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// SQLite database file; created and seeded with the demo hub when missing.
+    #[arg(long, env = "BAZAR_DB", default_value = "bazar.db")]
+    pub db: PathBuf,
+    /// The folder of the built app (trunk's dist/).
+    #[arg(long, env = "BAZAR_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+}

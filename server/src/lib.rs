@@ -1,0 +1,62 @@
+//! The Bazar server: the JSON API under /api, on the store, and the app's
+//! static files with a single-page fallback.
+
+pub mod api;
+pub mod config;
+pub mod error;
+pub mod store;
+pub mod web;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use store::Store;
+
+/// The largest request body the API accepts. Photo uploads get their own,
+/// larger limit on their route.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// How long a request may take before the server answers 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// The whole application: tests call this to run the real router.
+pub fn app(state: AppState, dist: &std::path::Path) -> Router {
+    Router::new()
+        .nest("/api", api::router(state))
+        .fallback_service(web::static_files(dist))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets running
+/// requests finish and closes the database.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    dist: &std::path::Path,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store.clone();
+    let result = axum::serve(listener, app(state, dist))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    store.close().await;
+    result
+}

@@ -1,0 +1,47 @@
+//! Starts the Bazar server: reads the configuration, opens the database and
+//! serves until SIGINT or SIGTERM.
+
+use bazar_server::{AppState, Config, Store};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let config = Config::parse();
+    let store = Store::open(&config.db).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        db = %config.db.display(),
+        dist = %config.dist.display(),
+        "Bazar is serving on http://{}",
+        listener.local_addr()?
+    );
+    bazar_server::serve(listener, AppState { store }, &config.dist, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

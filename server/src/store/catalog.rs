@@ -1,0 +1,198 @@
+//! Reading the catalog: live products with their families.
+
+use bazar_api::{Capacity, Family, FamilySummary, Fen, Localized, Product, ProductKind};
+use sqlx::FromRow;
+
+use super::Store;
+
+/// What the shop's listing asks for. Empty fields don't filter.
+#[derive(Debug, Default, Clone)]
+pub struct ProductFilter {
+    pub kind: Option<ProductKind>,
+    pub family: Option<i64>,
+    /// Matched against the product's and the family's names in every language.
+    pub text: Option<String>,
+}
+
+const PRODUCT_COLUMNS: &str = "
+    p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+    p.price_fen, p.capacity, p.available, p.image,
+    f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.photo";
+
+#[derive(FromRow)]
+struct ProductRow {
+    id: i64,
+    kind: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    unit_ug: String,
+    unit_zh: String,
+    unit_en: String,
+    price_fen: i64,
+    capacity: String,
+    available: i64,
+    image: String,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+    photo: String,
+}
+
+impl From<ProductRow> for Product {
+    fn from(r: ProductRow) -> Product {
+        Product {
+            id: r.id,
+            // The table's CHECK constraints only admit known kinds and capacities.
+            kind: ProductKind::parse(&r.kind).unwrap_or(ProductKind::Other),
+            names: Localized {
+                ug: r.name_ug,
+                zh: r.name_zh,
+                en: r.name_en,
+            },
+            unit: Localized {
+                ug: r.unit_ug,
+                zh: r.unit_zh,
+                en: r.unit_en,
+            },
+            price_fen: Fen(r.price_fen),
+            capacity: if r.capacity == "weekly" {
+                Capacity::Weekly
+            } else {
+                Capacity::Stock
+            },
+            available: r.available,
+            image: r.image,
+            family: FamilySummary {
+                id: r.family_id,
+                names: Localized {
+                    ug: r.family_name_ug,
+                    zh: r.family_name_zh,
+                    en: r.family_name_en,
+                },
+                village: Localized {
+                    ug: r.village_ug,
+                    zh: r.village_zh,
+                    en: r.village_en,
+                },
+                photo: r.photo,
+            },
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct FamilyRow {
+    id: i64,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+    story_ug: String,
+    story_zh: String,
+    story_en: String,
+    photo: String,
+    stamp: String,
+}
+
+impl From<FamilyRow> for Family {
+    fn from(r: FamilyRow) -> Family {
+        Family {
+            id: r.id,
+            names: Localized {
+                ug: r.name_ug,
+                zh: r.name_zh,
+                en: r.name_en,
+            },
+            village: Localized {
+                ug: r.village_ug,
+                zh: r.village_zh,
+                en: r.village_en,
+            },
+            story: Localized {
+                ug: r.story_ug,
+                zh: r.story_zh,
+                en: r.story_en,
+            },
+            photo: r.photo,
+            stamp: r.stamp,
+        }
+    }
+}
+
+impl Store {
+    /// Live products matching `filter`, by kind and then by id.
+    pub async fn live_products(&self, filter: &ProductFilter) -> sqlx::Result<Vec<Product>> {
+        let pattern = filter.text.as_ref().map(|t| format!("%{}%", escape_like(t)));
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
+             WHERE p.status = 'live'
+               AND (?1 IS NULL OR p.kind = ?1)
+               AND (?2 IS NULL OR p.family_id = ?2)
+               AND (?3 IS NULL OR p.name_ug LIKE ?3 ESCAPE '\\' OR p.name_zh LIKE ?3 ESCAPE '\\'
+                    OR p.name_en LIKE ?3 ESCAPE '\\' OR f.name_ug LIKE ?3 ESCAPE '\\'
+                    OR f.name_zh LIKE ?3 ESCAPE '\\' OR f.name_en LIKE ?3 ESCAPE '\\')
+             ORDER BY p.id"
+        );
+        let rows: Vec<ProductRow> = sqlx::query_as(&sql)
+            .bind(filter.kind.map(|k| k.as_str()))
+            .bind(filter.family)
+            .bind(pattern)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(Product::from).collect())
+    }
+
+    /// One live product, or `None`.
+    pub async fn live_product(&self, id: i64) -> sqlx::Result<Option<Product>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
+             WHERE p.status = 'live' AND p.id = ?"
+        );
+        let row: Option<ProductRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+        Ok(row.map(Product::from))
+    }
+
+    /// A family's card, or `None`.
+    pub async fn family(&self, id: i64) -> sqlx::Result<Option<Family>> {
+        let row: Option<FamilyRow> = sqlx::query_as(
+            "SELECT id, name_ug, name_zh, name_en, village_ug, village_zh, village_en,
+                    story_ug, story_zh, story_en, photo, stamp
+             FROM family WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Family::from))
+    }
+}
+
+/// Escapes LIKE's wildcards so a customer's `%` or `_` matches itself.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_like;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(escape_like("100%_a\\b"), "100\\%\\_a\\\\b");
+        assert_eq!(escape_like("馕"), "馕");
+    }
+}

@@ -1,0 +1,63 @@
+//! The store: every SQL statement of the server lives under this module, so a
+//! second database backend can be added without touching the handlers.
+
+mod catalog;
+mod seed;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+pub use catalog::ProductFilter;
+
+/// A handle on the database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if needed) the SQLite file at `path`, applies the
+    /// migrations and seeds the demo hub into an empty database.
+    pub async fn open(path: &Path) -> anyhow::Result<Store> {
+        let options = SqliteConnectOptions::from_str("sqlite:")?
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged order must survive a power cut.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        let store = Store { pool };
+        seed::seed_if_empty(&store).await?;
+        Ok(store)
+    }
+
+    /// Starts a write transaction that takes SQLite's write lock at once, so
+    /// two writers queue on the busy timeout instead of failing half way
+    /// with SQLITE_BUSY when a read lock would have to be upgraded.
+    async fn write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// True when the database answers a query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
+    }
+
+    /// Closes the pool, waiting for running queries (used at shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,120 @@
+//! The app's static files: hashed assets cached for a year, index.html never
+//! cached, and every route of the single-page app answered with index.html.
+
+use std::convert::Infallible;
+use std::path::Path;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, Response, StatusCode, header};
+use axum::response::IntoResponse;
+use tower::ServiceExt;
+use tower::util::BoxCloneSyncService;
+use tower_http::services::ServeDir;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const NO_CACHE: &str = "no-cache";
+/// Pictures and fonts keep their names across releases, so they may only be
+/// reused for a while.
+const SHORT: &str = "public, max-age=3600";
+
+/// The service that answers every path outside /api.
+pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<Body>, Infallible> {
+    let dist = dist.to_path_buf();
+    let files = ServeDir::new(&dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false);
+    BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
+        let files = files.clone();
+        let dist = dist.clone();
+        async move {
+            let path = req.uri().path().to_string();
+            if is_app_route(&path) {
+                return Ok::<_, Infallible>(index_html(&dist).await);
+            }
+            let mut response = match files.oneshot(req).await {
+                Ok(r) => r.map(Body::new),
+                Err(never) => match never {},
+            };
+            if response.status() == StatusCode::NOT_FOUND {
+                return Ok(not_found());
+            }
+            let cache = if is_hashed_asset(&path) { IMMUTABLE } else { SHORT };
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            Ok(response)
+        }
+    }))
+}
+
+/// Paths without a file extension are the app's own routes (/, /product/12).
+fn is_app_route(path: &str) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    path == "/" || !last.contains('.') || last.ends_with(".html")
+}
+
+/// Trunk names built files `name-<16 hex digits>[_bg].ext`.
+fn is_hashed_asset(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+async fn index_html(dist: &Path) -> Response<Body> {
+    match tokio::fs::read(dist.join("index.html")).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, NO_CACHE),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, dist = %dist.display(), "the app is not built: no index.html");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CACHE_CONTROL, NO_CACHE)],
+                "The app is not built yet: run `make run`.",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn not_found() -> Response<Body> {
+    (
+        StatusCode::NOT_FOUND,
+        [(header::CACHE_CONTROL, NO_CACHE)],
+        "Not found",
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_app_routes() {
+        assert!(is_app_route("/"));
+        assert!(is_app_route("/product/12"));
+        assert!(is_app_route("/family/3/"));
+        assert!(is_app_route("/index.html"));
+        assert!(!is_app_route("/img/products/nang-1.svg"));
+        assert!(!is_app_route("/bazar-0123456789abcdef_bg.wasm"));
+    }
+
+    #[test]
+    fn recognises_trunk_hashed_files() {
+        assert!(is_hashed_asset("/bazar-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed_asset("/bazar-0123456789abcdef.js"));
+        assert!(is_hashed_asset("/main-fedcba9876543210.css"));
+        assert!(!is_hashed_asset("/img/logo.svg"));
+        assert!(!is_hashed_asset("/fonts/naskh-ug.woff2"));
+        assert!(!is_hashed_asset("/dried-fruit-1.svg"));
+    }
+}

@@ -1,0 +1,215 @@
+//! The server over HTTP: the contract routes, the static files and their
+//! cache headers, and the JSON errors.
+
+mod common;
+
+use bazar_api::{ApiError, ErrorCode, Health, Product, ProductDetail, ProductKind};
+use common::TestServer;
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn health_answers_ok() {
+    let server = TestServer::start().await;
+    let response = server.get("/api/health").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let health: Health = response.json().await.unwrap();
+    assert_eq!(health.status, "ok");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn lists_the_seeded_demo_hub() {
+    let server = TestServer::start().await;
+    let products: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    assert!(products.len() >= 20, "only {} products", products.len());
+    for kind in [
+        ProductKind::Nang,
+        ProductKind::Eggs,
+        ProductKind::Honey,
+        ProductKind::Quilt,
+        ProductKind::DriedFruit,
+    ] {
+        assert!(products.iter().any(|p| p.kind == kind), "no {kind:?}");
+    }
+    let families: std::collections::HashSet<i64> = products.iter().map(|p| p.family.id).collect();
+    assert!((10..=15).contains(&families.len()), "{} families", families.len());
+    for p in &products {
+        assert!(p.price_fen.0 > 0);
+        assert!(!p.names.ug.is_empty() && !p.names.zh.is_empty() && !p.names.en.is_empty());
+        assert!(!p.family.names.ug.is_empty());
+        assert!(p.image.starts_with("/img/"));
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn filters_by_kind_family_and_text() {
+    let server = TestServer::start().await;
+    let eggs: Vec<Product> = server.get("/api/products?kind=eggs").await.json().await.unwrap();
+    assert!(!eggs.is_empty());
+    assert!(eggs.iter().all(|p| p.kind == ProductKind::Eggs));
+
+    let family = eggs[0].family.id;
+    let theirs: Vec<Product> = server
+        .get(&format!("/api/products?family={family}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(theirs.iter().all(|p| p.family.id == family));
+    assert!(theirs.iter().any(|p| p.id == eggs[0].id));
+
+    let needle = eggs[0].names.zh.chars().take(2).collect::<String>();
+    let found: Vec<Product> = server
+        .client
+        .get(server.url("/api/products"))
+        .query(&[("q", needle.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        found.iter().any(|p| p.id == eggs[0].id),
+        "{needle} did not find {}",
+        eggs[0].names.zh
+    );
+
+    let none: Vec<Product> = server
+        .get("/api/products?q=%25%25nothing%25")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn one_product_comes_with_its_family() {
+    let server = TestServer::start().await;
+    let products: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    let first = &products[0];
+    let detail: ProductDetail = server
+        .get(&format!("/api/products/{}", first.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(&detail.product, first);
+    assert_eq!(detail.family.id, first.family.id);
+    assert!(!detail.family.story.zh.is_empty());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn errors_are_json_with_a_stable_code() {
+    let server = TestServer::start().await;
+    for (path, status, code) in [
+        ("/api/products/999999", StatusCode::NOT_FOUND, ErrorCode::NotFound),
+        (
+            "/api/products/abc",
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+        ),
+        (
+            "/api/products?kind=cheese",
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+        ),
+        (
+            "/api/products?family=x",
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+        ),
+        ("/api/nothing-here", StatusCode::NOT_FOUND, ErrorCode::NotFound),
+    ] {
+        let response = server.get(path).await;
+        assert_eq!(response.status(), status, "{path}");
+        let body: ApiError = response.json().await.unwrap();
+        assert_eq!(body.error.code, code, "{path}");
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn openapi_describes_every_route() {
+    let server = TestServer::start().await;
+    let doc: serde_json::Value = server.get("/api/openapi.json").await.json().await.unwrap();
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/health",
+        "/api/products",
+        "/api/products/{id}",
+        "/api/openapi.json",
+    ] {
+        assert!(
+            paths.contains_key(path),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert!(doc["components"]["schemas"]["Product"].is_object());
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn deep_links_return_the_app_and_assets_are_cached() {
+    let server = TestServer::start().await;
+    for path in ["/", "/product/12", "/family/3", "/trace/ABCD2345"] {
+        let response = server.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(response.text().await.unwrap().contains("<div id=app>"), "{path}");
+    }
+    let wasm = server.get("/bazar-0123456789abcdef_bg.wasm").await;
+    assert_eq!(wasm.status(), StatusCode::OK);
+    assert_eq!(
+        wasm.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(wasm.headers()["content-type"], "application/wasm");
+
+    let logo = server.get("/img/logo.svg").await;
+    assert_eq!(logo.status(), StatusCode::OK);
+    assert_eq!(logo.headers()["cache-control"], "public, max-age=3600");
+
+    assert_eq!(
+        server.get("/img/missing.svg").await.status(),
+        StatusCode::NOT_FOUND
+    );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn json_is_compressed_when_asked() {
+    let server = TestServer::start().await;
+    let response = server
+        .client
+        .get(server.url("/api/products"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn the_database_runs_in_wal_mode_and_seeds_once() {
+    let server = TestServer::start().await;
+    let db = server.db.clone();
+    let before: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    let dir = server.stop().await;
+
+    // Bytes 18 and 19 of an SQLite file are 2 once it is in WAL mode.
+    let header = std::fs::read(&db).unwrap();
+    assert_eq!((header[18], header[19]), (2, 2), "not in WAL mode");
+
+    // A restart on the same file neither seeds again nor loses anything.
+    let again = TestServer::start_in(dir).await;
+    let after: Vec<Product> = again.get("/api/products").await.json().await.unwrap();
+    assert_eq!(before, after);
+    again.stop().await;
+}

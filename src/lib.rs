@@ -1,0 +1,24 @@
+//! Bazar, the app: the shop for city customers and the tutor for village
+//! sellers, as one single-page Leptos app compiled to WebAssembly.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod pages;
+
+/// Replaces the static shell's skeleton with the running app.
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+    match root {
+        Some(root) => {
+            root.set_inner_html("");
+            leptos::mount::mount_to(root, app::App).forget();
+        }
+        None => leptos::mount::mount_to_body(app::App),
+    }
+}

@@ -1,0 +1,5 @@
+//! Mounts the Bazar app into the page's static shell.
+
+fn main() {
+    bazar::mount();
+}

@@ -1,0 +1,78 @@
+//! Component tests of the app, run in headless Chromium by wasm-bindgen-test.
+#![cfg(target_arch = "wasm32")]
+
+use bazar::components::header::LanguageSwitcher;
+use bazar::components::price::Price;
+use bazar::i18n::{Locale, provide_i18n, use_i18n};
+use bazar_api::Fen;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts `view` into a fresh element and returns that element.
+fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
+    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&host).unwrap();
+    leptos::mount::mount_to(host.clone(), view).forget();
+    host
+}
+
+async fn tick() {
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn price_is_isolated_and_grouped() {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .set_item("bazar.locale", "ug")
+        .unwrap();
+    let host = mount(|| {
+        provide_i18n(Locale::ZhHans);
+        view! { <Price fen=Fen(123_456) /> }
+    });
+    tick().await;
+    let bdi = host.query_selector("bdi.price").unwrap().expect("a <bdi> price");
+    assert_eq!(bdi.text_content().unwrap(), "¥1,234.56");
+    let html = document().document_element().unwrap();
+    assert_eq!(html.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(html.get_attribute("lang").as_deref(), Some("ug"));
+}
+
+#[wasm_bindgen_test]
+async fn switching_language_flips_direction_and_is_remembered() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.set_item("bazar.locale", "zh-Hans").unwrap();
+    let host = mount(|| {
+        let i18n = provide_i18n(Locale::ZhHans);
+        view! {
+            <LanguageSwitcher />
+            <p class="probe">{move || use_i18n().t().back.to_string() + "|" + i18n.locale().tag()}</p>
+        }
+    });
+    tick().await;
+    let html = document().document_element().unwrap();
+    assert_eq!(html.get_attribute("dir").as_deref(), Some("ltr"));
+
+    let buttons = host.query_selector_all("nav.lang-switch button").unwrap();
+    assert_eq!(buttons.length(), 3);
+    let uyghur: web_sys::HtmlElement = buttons.item(0).unwrap().unchecked_into();
+    assert_eq!(uyghur.text_content().unwrap(), "ئۇيغۇرچە");
+    uyghur.click();
+    tick().await;
+
+    assert_eq!(html.get_attribute("dir").as_deref(), Some("rtl"));
+    assert_eq!(storage.get_item("bazar.locale").unwrap().as_deref(), Some("ug"));
+    let probe = host.query_selector(".probe").unwrap().unwrap();
+    assert_eq!(probe.text_content().unwrap(), "قايتىش|ug");
+    assert_eq!(uyghur.get_attribute("aria-pressed").as_deref(), Some("true"));
+}
