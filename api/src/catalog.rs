@@ -139,6 +139,14 @@ pub struct ProductDetail {
     pub family: Family,
 }
 
+/// `GET /api/families/{id}`: the family and its live products.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FamilyPage {
+    pub family: Family,
+    pub products: Vec<Product>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

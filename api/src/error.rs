@@ -15,6 +15,10 @@ pub enum ErrorCode {
     Validation,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// Same Idempotency-Key, other body.
+    IdempotencyMismatch,
+    /// Some lines are sold out (or no longer sold); `fields` names them.
+    SoldOut,
     Conflict,
     TooManyRequests,
     Internal,
@@ -29,6 +33,15 @@ pub struct FieldError {
     pub code: String,
 }
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            code: code.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
@@ -36,6 +49,9 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,
+    /// On `sold_out`: what each short line asked for and what is left.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sold_out: Vec<crate::SoldOutLine>,
 }
 
 /// `{"error": {...}}`
@@ -52,6 +68,7 @@ impl ApiError {
                 code,
                 message: message.into(),
                 fields: Vec::new(),
+                sold_out: Vec::new(),
             },
         }
     }

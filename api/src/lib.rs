@@ -7,10 +7,19 @@
 pub mod catalog;
 pub mod error;
 pub mod money;
+pub mod order;
+pub mod trace;
 
-pub use catalog::{Capacity, Family, FamilySummary, Lang, Localized, Product, ProductDetail, ProductKind};
+pub use catalog::{
+    Capacity, Family, FamilyPage, FamilySummary, Lang, Localized, Product, ProductDetail, ProductKind,
+};
 pub use error::{ApiError, ErrorBody, ErrorCode, FieldError};
 pub use money::Fen;
+pub use order::{
+    Customer, LineRequest, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, SoldOutLine, Tracking,
+    TrackingEvent, TrackingLine, Zone,
+};
+pub use trace::Trace;
 
 /// The health answer of `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -1,21 +1,26 @@
 //! The JSON routes under /api, and their OpenAPI description.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use std::net::SocketAddr;
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use bazar_api::{
-    ApiError, Capacity, ErrorBody, ErrorCode, Family, FamilySummary, FieldError, Health, Localized, Product,
-    ProductDetail, ProductKind,
+    ApiError, Capacity, Customer, ErrorBody, ErrorCode, Family, FamilyPage, FamilySummary, FieldError,
+    Health, LineRequest, Localized, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, Product,
+    ProductDetail, ProductKind, SoldOutLine, Trace, Tracking, TrackingEvent, TrackingLine, Zone,
 };
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::error::AppError;
-use crate::store::ProductFilter;
+use crate::store::{Placement, ProductFilter, current_week};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +28,17 @@ use crate::store::ProductFilter;
         title = "Bazar API",
         description = "The shop of a township e-commerce service center"
     ),
-    paths(health, list_products, get_product, openapi_json),
+    paths(
+        health,
+        list_products,
+        get_product,
+        get_family,
+        list_zones,
+        place_order,
+        track_order,
+        trace,
+        openapi_json
+    ),
     components(schemas(
         Health,
         Product,
@@ -31,13 +46,26 @@ use crate::store::ProductFilter;
         ProductKind,
         Capacity,
         Family,
+        FamilyPage,
         FamilySummary,
         Localized,
         bazar_api::Fen,
         ApiError,
         ErrorBody,
         ErrorCode,
-        FieldError
+        FieldError,
+        Zone,
+        OrderRequest,
+        Customer,
+        LineRequest,
+        PaymentMethod,
+        PlacedOrder,
+        SoldOutLine,
+        Tracking,
+        TrackingEvent,
+        TrackingLine,
+        OrderStatus,
+        Trace
     ))
 )]
 pub struct ApiDoc;
@@ -47,6 +75,11 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/products", get(list_products))
         .route("/products/{id}", get(get_product))
+        .route("/families/{id}", get(get_family))
+        .route("/zones", get(list_zones))
+        .route("/orders", post(place_order))
+        .route("/orders/track/{token}", get(track_order))
+        .route("/trace/{code}", get(trace))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { AppError::NotFound })
         .with_state(state)
@@ -85,38 +118,48 @@ pub struct ProductQuery {
 /// Live products, optionally by kind, family or search text.
 #[utoipa::path(get, path = "/api/products", params(ProductQuery), responses(
     (status = 200, description = "Live products", body = [Product]),
-    (status = 400, description = "Unknown kind", body = ApiError),
+    (status = 400, description = "Unknown kind or malformed query", body = ApiError),
 ))]
 async fn list_products(
     State(state): State<AppState>,
     query: Result<Query<ProductQuery>, QueryRejection>,
 ) -> Result<Json<Vec<Product>>, AppError> {
-    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let Query(query) = query?;
     let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
         None => None,
         Some(k) => {
             Some(ProductKind::parse(k).ok_or_else(|| AppError::BadRequest(format!("unknown kind {k:?}")))?)
         }
     };
+    let text = query
+        .q
+        // Uyghur typed on a phone may arrive decomposed; the catalog is stored composed.
+        .map(|q| q.trim().nfc().collect::<String>())
+        .filter(|q| !q.is_empty() && q.chars().count() <= 100);
     let filter = ProductFilter {
         kind,
         family: query.family,
-        text: query.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty()),
+        text,
     };
-    Ok(Json(state.store.live_products(&filter).await?))
+    Ok(Json(state.store.live_products(&filter, current_week()).await?))
 }
 
 /// One live product with its family.
 #[utoipa::path(get, path = "/api/products/{id}", params(("id" = i64, Path, description = "Product id")), responses(
     (status = 200, description = "The product and its family", body = ProductDetail),
+    (status = 400, description = "The id is not a number", body = ApiError),
     (status = 404, description = "No live product with this id", body = ApiError),
 ))]
 async fn get_product(
     State(state): State<AppState>,
     id: Result<Path<i64>, PathRejection>,
 ) -> Result<Json<ProductDetail>, AppError> {
-    let Path(id) = id.map_err(|e| AppError::BadRequest(e.body_text()))?;
-    let product = state.store.live_product(id).await?.ok_or(AppError::NotFound)?;
+    let Path(id) = id?;
+    let product = state
+        .store
+        .live_product(id, current_week())
+        .await?
+        .ok_or(AppError::NotFound)?;
     let family = state
         .store
         .family(product.family.id)
@@ -125,10 +168,163 @@ async fn get_product(
     Ok(Json(ProductDetail { product, family }))
 }
 
+/// A family: names, village, story and live products.
+#[utoipa::path(get, path = "/api/families/{id}", params(("id" = i64, Path, description = "Family id")), responses(
+    (status = 200, description = "The family and its live products", body = FamilyPage),
+    (status = 400, description = "The id is not a number", body = ApiError),
+    (status = 404, description = "No such family", body = ApiError),
+))]
+async fn get_family(
+    State(state): State<AppState>,
+    id: Result<Path<i64>, PathRejection>,
+) -> Result<Json<FamilyPage>, AppError> {
+    let Path(id) = id?;
+    let page = state.store.family_with_products(id, current_week()).await?;
+    Ok(Json(page.ok_or(AppError::NotFound)?))
+}
+
+/// Delivery zones with their shipping fee and typical days.
+#[utoipa::path(get, path = "/api/zones", responses(
+    (status = 200, description = "Delivery zones", body = [Zone]),
+))]
+async fn list_zones(State(state): State<AppState>) -> Result<Json<Vec<Zone>>, AppError> {
+    Ok(Json(state.store.zones().await?))
+}
+
+/// Whether `key` looks like a UUID (8-4-4-4-12 hex digits).
+fn is_uuid(key: &str) -> bool {
+    let groups: Vec<&str> = key.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups.iter().all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Places a guest order exactly once per `Idempotency-Key`.
+#[utoipa::path(post, path = "/api/orders", request_body = OrderRequest,
+    params(("Idempotency-Key" = String, Header, description = "A UUID made by the client for this order; retries send the same")),
+    responses(
+        (status = 201, description = "Placed (or the first answer replayed for a retry)", body = PlacedOrder),
+        (status = 400, description = "Missing or malformed Idempotency-Key, or malformed JSON", body = ApiError),
+        (status = 409, description = "Some lines are sold out; nothing was taken", body = ApiError),
+        (status = 413, description = "Body too large", body = ApiError),
+        (status = 415, description = "Body is not JSON", body = ApiError),
+        (status = 422, description = "Invalid fields, or the key was used for another order", body = ApiError),
+    ))]
+async fn place_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<OrderRequest>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|k| k.trim().to_ascii_lowercase())
+        .filter(|k| is_uuid(k))
+        .ok_or_else(|| AppError::BadRequest("an Idempotency-Key header with a UUID is required".into()))?;
+    let Json(request) = body?;
+    request.validate().map_err(AppError::Validation)?;
+    let canonical = serde_json::to_vec(&request).map_err(|e| AppError::BadRequest(e.to_string()))?;
+    let hash: String = Sha256::digest(&canonical)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+
+    let (status, body) = match state
+        .store
+        .place_order(&key, &hash, &request, current_week())
+        .await?
+    {
+        Placement::Placed { body } => (StatusCode::CREATED, body),
+        Placement::Replayed { status, body } => {
+            (StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED), body)
+        }
+        Placement::KeyReused => return Err(AppError::KeyReused),
+        Placement::SoldOut(lines) => {
+            let fields = lines
+                .iter()
+                .map(|(i, _)| FieldError::new(format!("lines[{i}]"), "sold_out"))
+                .collect();
+            return Err(AppError::SoldOut(
+                fields,
+                lines.into_iter().map(|(_, l)| l).collect(),
+            ));
+        }
+        Placement::UnknownProducts(indexes) => {
+            let mut fields: Vec<FieldError> = indexes
+                .iter()
+                .map(|i| FieldError::new(format!("lines[{i}].product_id"), "unknown_product"))
+                .collect();
+            if fields.is_empty() {
+                fields.push(FieldError::new("lines", "required"));
+            }
+            return Err(AppError::Validation(fields));
+        }
+        Placement::UnknownZone => {
+            return Err(AppError::Validation(vec![FieldError::new(
+                "customer.zone",
+                "unknown_zone",
+            )]));
+        }
+    };
+    Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The status timeline and lines of an order, by its private tracking token.
+#[utoipa::path(get, path = "/api/orders/track/{token}", params(("token" = String, Path, description = "The tracking token from the order's answer")), responses(
+    (status = 200, description = "The order's timeline and lines", body = Tracking),
+    (status = 404, description = "No order with this token", body = ApiError),
+))]
+async fn track_order(
+    State(state): State<AppState>,
+    token: Result<Path<String>, PathRejection>,
+) -> Result<Json<Tracking>, AppError> {
+    let Path(token) = token?;
+    let token = token.to_ascii_lowercase();
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(
+        state.store.tracking(&token).await?.ok_or(AppError::NotFound)?,
+    ))
+}
+
+/// The family, village, product and collection day behind a stamped trace code.
+/// Rate-limited per address, so codes can't be enumerated.
+#[utoipa::path(get, path = "/api/trace/{code}", params(("code" = String, Path, description = "The 8-letter code on the egg or bag")), responses(
+    (status = 200, description = "The batch", body = Trace),
+    (status = 404, description = "No batch with this code", body = ApiError),
+    (status = 429, description = "Too many look-ups from this address; see Retry-After", body = ApiError),
+))]
+async fn trace(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    code: Result<Path<String>, PathRejection>,
+) -> Result<Json<Trace>, AppError> {
+    state
+        .trace_limiter
+        .check(addr.ip())
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+    let Path(code) = code?;
+    let code = bazar_api::trace::normalize_code(&code).ok_or(AppError::NotFound)?;
+    Ok(Json(state.store.trace(&code).await?.ok_or(AppError::NotFound)?))
+}
+
 /// This document.
 #[utoipa::path(get, path = "/api/openapi.json", responses(
     (status = 200, description = "The OpenAPI document of the API", content_type = "application/json"),
 ))]
 async fn openapi_json() -> impl IntoResponse {
     Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_uuid;
+
+    #[test]
+    fn recognises_uuids() {
+        assert!(is_uuid("3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5b"));
+        assert!(!is_uuid("3f2b8c1e9a4d4e2f8b1a0c9d8e7f6a5b"));
+        assert!(!is_uuid("3f2b8c1e-9a4d-4e2f-8b1a-0c9d8e7f6a5g"));
+        assert!(!is_uuid("1"));
+    }
 }

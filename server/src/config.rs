@@ -16,4 +16,8 @@ pub struct Config {
     /// The folder of the built app (trunk's dist/).
     #[arg(long, env = "BAZAR_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Per-address throttling of trace look-ups: `on` (default) or `off`
+    /// (for load tests from one address).
+    #[arg(long, env = "BAZAR_RATE_LIMITS", default_value = "on", value_parser = ["on", "off"])]
+    pub rate_limits: String,
 }

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod config;
 pub mod error;
+pub mod limit;
 pub mod store;
 pub mod web;
 
@@ -29,6 +30,23 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    /// Trace look-ups per address.
+    pub trace_limiter: std::sync::Arc<limit::RateLimiter>,
+}
+
+impl AppState {
+    /// Trace look-ups: 30 a minute from one address is plenty for a person
+    /// with a basket of eggs, and far too slow to guess codes.
+    pub fn new(store: Store, rate_limits: bool) -> AppState {
+        AppState {
+            store,
+            trace_limiter: std::sync::Arc::new(limit::RateLimiter::new(
+                30,
+                Duration::from_secs(60),
+                rate_limits,
+            )),
+        }
+    }
 }
 
 /// The whole application: tests call this to run the real router.
@@ -54,7 +72,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
-    let result = axum::serve(listener, app(state, dist))
+    let service = app(state, dist).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     store.close().await;

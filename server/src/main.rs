@@ -22,7 +22,8 @@ async fn main() -> anyhow::Result<()> {
         "Bazar is serving on http://{}",
         listener.local_addr()?
     );
-    bazar_server::serve(listener, AppState { store }, &config.dist, shutdown_signal()).await?;
+    let state = AppState::new(store, config.rate_limits == "on");
+    bazar_server::serve(listener, state, &config.dist, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! Reading the catalog: live products with their families.
 
-use bazar_api::{Capacity, Family, FamilySummary, Fen, Localized, Product, ProductKind};
-use sqlx::FromRow;
+use bazar_api::{Capacity, Family, FamilyPage, FamilySummary, Fen, Localized, Product, ProductKind, Trace};
+use sqlx::{FromRow, Row};
 
 use super::Store;
+use super::orders::localized;
 
 /// What the shop's listing asks for. Empty fields don't filter.
 #[derive(Debug, Default, Clone)]
@@ -16,7 +17,8 @@ pub struct ProductFilter {
 
 const PRODUCT_COLUMNS: &str = "
     p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
-    p.price_fen, p.capacity, p.available, p.image,
+    p.price_fen, p.capacity, p.image,
+    CASE WHEN p.capacity = 'weekly' AND p.week <> ?1 THEN p.weekly_capacity ELSE p.available END AS available,
     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
     f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.photo";
 
@@ -128,20 +130,22 @@ impl From<FamilyRow> for Family {
 }
 
 impl Store {
-    /// Live products matching `filter`, by kind and then by id.
-    pub async fn live_products(&self, filter: &ProductFilter) -> sqlx::Result<Vec<Product>> {
+    /// Live products matching `filter`, by id; `week` is the current
+    /// week, for what is left of weekly capacities.
+    pub async fn live_products(&self, filter: &ProductFilter, week: i64) -> sqlx::Result<Vec<Product>> {
         let pattern = filter.text.as_ref().map(|t| format!("%{}%", escape_like(t)));
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
              WHERE p.status = 'live'
-               AND (?1 IS NULL OR p.kind = ?1)
-               AND (?2 IS NULL OR p.family_id = ?2)
-               AND (?3 IS NULL OR p.name_ug LIKE ?3 ESCAPE '\\' OR p.name_zh LIKE ?3 ESCAPE '\\'
-                    OR p.name_en LIKE ?3 ESCAPE '\\' OR f.name_ug LIKE ?3 ESCAPE '\\'
-                    OR f.name_zh LIKE ?3 ESCAPE '\\' OR f.name_en LIKE ?3 ESCAPE '\\')
+               AND (?2 IS NULL OR p.kind = ?2)
+               AND (?3 IS NULL OR p.family_id = ?3)
+               AND (?4 IS NULL OR p.name_ug LIKE ?4 ESCAPE '\\' OR p.name_zh LIKE ?4 ESCAPE '\\'
+                    OR p.name_en LIKE ?4 ESCAPE '\\' OR f.name_ug LIKE ?4 ESCAPE '\\'
+                    OR f.name_zh LIKE ?4 ESCAPE '\\' OR f.name_en LIKE ?4 ESCAPE '\\')
              ORDER BY p.id"
         );
         let rows: Vec<ProductRow> = sqlx::query_as(&sql)
+            .bind(week)
             .bind(filter.kind.map(|k| k.as_str()))
             .bind(filter.family)
             .bind(pattern)
@@ -151,12 +155,16 @@ impl Store {
     }
 
     /// One live product, or `None`.
-    pub async fn live_product(&self, id: i64) -> sqlx::Result<Option<Product>> {
+    pub async fn live_product(&self, id: i64, week: i64) -> sqlx::Result<Option<Product>> {
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
-             WHERE p.status = 'live' AND p.id = ?"
+             WHERE p.status = 'live' AND p.id = ?2"
         );
-        let row: Option<ProductRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+        let row: Option<ProductRow> = sqlx::query_as(&sql)
+            .bind(week)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(Product::from))
     }
 
@@ -171,6 +179,46 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(Family::from))
+    }
+}
+
+/// A family card with its live products (`GET /api/families/{id}`).
+impl Store {
+    pub async fn family_with_products(&self, id: i64, week: i64) -> sqlx::Result<Option<FamilyPage>> {
+        let Some(family) = self.family(id).await? else {
+            return Ok(None);
+        };
+        let filter = ProductFilter {
+            family: Some(id),
+            ..ProductFilter::default()
+        };
+        let products = self.live_products(&filter, week).await?;
+        Ok(Some(FamilyPage { family, products }))
+    }
+
+    /// The batch behind a trace code, or `None`.
+    pub async fn trace(&self, code: &str) -> sqlx::Result<Option<Trace>> {
+        let row = sqlx::query(
+            "SELECT b.trace_code, f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en,
+                    f.photo, p.id, p.kind, p.name_ug, p.name_zh, p.name_en, b.collected_on, b.quantity
+             FROM batch b JOIN family f ON f.id = b.family_id JOIN product p ON p.id = b.product_id
+             WHERE b.trace_code = ?",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| Trace {
+            code: r.get(0),
+            family_id: r.get(1),
+            family_names: localized(&r, 2),
+            village: localized(&r, 5),
+            photo: r.get(8),
+            product_id: r.get(9),
+            kind: ProductKind::parse(r.get(10)).unwrap_or(ProductKind::Other),
+            product_names: localized(&r, 11),
+            collected_on: r.get(14),
+            quantity: r.get::<i64, _>(15) as u32,
+        }))
     }
 }
 

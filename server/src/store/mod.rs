@@ -2,6 +2,7 @@
 //! second database backend can be added without touching the handlers.
 
 mod catalog;
+mod orders;
 mod seed;
 
 use std::path::Path;
@@ -12,6 +13,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 pub use catalog::ProductFilter;
+pub use orders::Placement;
+
+/// The week weekly capacities count for now (see `bazar_api::order::week_index`).
+pub fn current_week() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    bazar_api::order::week_index(now)
+}
 
 /// A handle on the database. Cheap to clone.
 #[derive(Clone)]
@@ -37,7 +48,7 @@ impl Store {
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         let store = Store { pool };
-        seed::seed_if_empty(&store).await?;
+        seed::seed_if_empty(&store, current_week()).await?;
         Ok(store)
     }
 
@@ -60,4 +71,24 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Eight letters of the trace-code alphabet from the operating system's
+/// random source: order codes and trace codes.
+pub fn random_code() -> String {
+    loop {
+        let mut bytes = [0u8; 16];
+        getrandom::getrandom(&mut bytes).expect("the OS random source works");
+        let code = bazar_api::trace::code_from_random(bytes);
+        if code.len() == bazar_api::trace::CODE_LEN {
+            return code;
+        }
+    }
+}
+
+/// 128 random bits as 32 hex digits: the private part of a tracking link.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -14,6 +14,16 @@ struct Demo {
     zones: Vec<Zone>,
     families: Vec<Family>,
     products: Vec<Product>,
+    batches: Vec<Batch>,
+}
+
+#[derive(Deserialize)]
+struct Batch {
+    code: String,
+    /// Index into `products`.
+    product: usize,
+    collected_on: String,
+    quantity: i64,
 }
 
 #[derive(Deserialize)]
@@ -57,7 +67,7 @@ struct Product {
 /// Seeds the demo hub when the database has no hub at all. Runs in one
 /// transaction: a crash half way leaves the database empty, and the next
 /// start seeds again.
-pub(super) async fn seed_if_empty(store: &Store) -> anyhow::Result<()> {
+pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()> {
     let demo: Demo = serde_json::from_str(DEMO)?;
     let mut tx = store.write().await?;
     let hubs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hub")
@@ -119,14 +129,20 @@ pub(super) async fn seed_if_empty(store: &Store) -> anyhow::Result<()> {
         family_ids.insert(family.key.as_str(), id);
     }
 
+    let mut product_ids = Vec::with_capacity(demo.products.len());
     for product in &demo.products {
         let family_id = family_ids
             .get(product.family.as_str())
             .ok_or_else(|| anyhow::anyhow!("demo product of unknown family {}", product.family))?;
-        sqlx::query(
+        let weekly = if product.capacity == "weekly" {
+            product.available
+        } else {
+            0
+        };
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO product (family_id, kind, name_ug, name_zh, name_en, unit_ug, unit_zh, unit_en,
-                                  price_fen, capacity, available, image, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'live')",
+                                  price_fen, capacity, available, weekly_capacity, week, image, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'live') RETURNING id",
         )
         .bind(family_id)
         .bind(&product.kind)
@@ -139,7 +155,26 @@ pub(super) async fn seed_if_empty(store: &Store) -> anyhow::Result<()> {
         .bind(product.price_fen)
         .bind(&product.capacity)
         .bind(product.available)
+        .bind(weekly)
+        .bind(week)
         .bind(&product.image)
+        .fetch_one(&mut *tx)
+        .await?;
+        product_ids.push((id, *family_id));
+    }
+
+    for batch in &demo.batches {
+        let (product_id, family_id) = *product_ids
+            .get(batch.product)
+            .ok_or_else(|| anyhow::anyhow!("demo batch of unknown product {}", batch.product))?;
+        sqlx::query(
+            "INSERT INTO batch (trace_code, family_id, product_id, collected_on, quantity) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&batch.code)
+        .bind(family_id)
+        .bind(product_id)
+        .bind(&batch.collected_on)
+        .bind(batch.quantity)
         .execute(&mut *tx)
         .await?;
     }

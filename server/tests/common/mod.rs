@@ -1,5 +1,7 @@
 //! Starts the real server on a random loopback port, on a fresh SQLite file
 //! and a small fake dist/ folder, for tests that speak HTTP to it.
+// Each test binary uses a different part of this module.
+#![allow(dead_code)]
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -42,7 +44,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            bazar_server::serve(listener, AppState { store }, &dist, async {
+            bazar_server::serve(listener, AppState::new(store, true), &dist, async {
                 let _ = rx.await;
             })
             .await

@@ -1,0 +1,474 @@
+//! Orders: what a guest sends to place one, the rules it must pass, the
+//! totals, and what the tracking page shows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Fen, FieldError, Localized, ProductKind};
+
+/// The most of one product a single order may ask for.
+pub const MAX_QUANTITY: u32 = 999;
+/// The most lines one order may have.
+pub const MAX_LINES: usize = 50;
+/// Length limits of the customer's fields, in characters.
+pub const MAX_NAME: usize = 50;
+pub const MAX_ADDRESS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum PaymentMethod {
+    /// Cash or phone payment to the courier.
+    OnDelivery,
+    /// A bank transfer quoting the order's reference.
+    BankTransfer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    pub name: String,
+    /// A mainland mobile number: 11 digits starting with 1[3-9].
+    pub phone: String,
+    pub address: String,
+    /// The delivery zone's code, from `GET /api/zones`.
+    pub zone: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LineRequest {
+    pub product_id: i64,
+    pub quantity: u32,
+}
+
+/// `POST /api/orders` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OrderRequest {
+    pub customer: Customer,
+    pub lines: Vec<LineRequest>,
+    pub payment: PaymentMethod,
+}
+
+/// The answer to a placed order (201, and the same body on every replay).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlacedOrder {
+    /// The public order code, e.g. `BZ-7K3M9QWX`, to quote on the phone or a transfer.
+    pub code: String,
+    /// The private token of the tracking link.
+    pub tracking_token: String,
+    pub subtotal_fen: Fen,
+    pub shipping_fen: Fen,
+    pub total_fen: Fen,
+    pub payment: PaymentMethod,
+    pub created_at: String,
+}
+
+/// A delivery zone (`GET /api/zones`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Zone {
+    pub code: String,
+    pub names: Localized,
+    pub shipping_fen: Fen,
+    pub days_min: u32,
+    pub days_max: u32,
+}
+
+/// Where an order is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum OrderStatus {
+    Placed,
+    Collecting,
+    AtCenter,
+    Packed,
+    Shipped,
+    Delivered,
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// The steps of a good order's life, in order.
+    pub const LIFECYCLE: [OrderStatus; 6] = [
+        OrderStatus::Placed,
+        OrderStatus::Collecting,
+        OrderStatus::AtCenter,
+        OrderStatus::Packed,
+        OrderStatus::Shipped,
+        OrderStatus::Delivered,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Placed => "placed",
+            OrderStatus::Collecting => "collecting",
+            OrderStatus::AtCenter => "at_center",
+            OrderStatus::Packed => "packed",
+            OrderStatus::Shipped => "shipped",
+            OrderStatus::Delivered => "delivered",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Self::LIFECYCLE
+            .into_iter()
+            .chain([OrderStatus::Cancelled])
+            .find(|st| st.as_str() == s)
+    }
+
+    /// Whether an order may move from `self` to `next`: one step forward, or
+    /// cancelled before it is shipped.
+    pub fn can_become(self, next: OrderStatus) -> bool {
+        let pos = |s| Self::LIFECYCLE.iter().position(|x| *x == s);
+        match (pos(self), next) {
+            (Some(i), OrderStatus::Cancelled) => i < 4,
+            (Some(i), n) => pos(n) == Some(i + 1),
+            (None, _) => false,
+        }
+    }
+}
+
+/// One status change, as the tracking page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackingEvent {
+    pub status: OrderStatus,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The air waybill number, on `shipped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waybill: Option<String>,
+}
+
+/// One line of a tracked order, with the family that supplies it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrackingLine {
+    pub product_id: i64,
+    pub kind: ProductKind,
+    pub names: Localized,
+    pub quantity: u32,
+    pub unit_price_fen: Fen,
+    pub family_id: i64,
+    pub family_names: Localized,
+    pub village: Localized,
+}
+
+/// `GET /api/orders/track/{token}`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Tracking {
+    pub code: String,
+    pub status: OrderStatus,
+    pub events: Vec<TrackingEvent>,
+    pub lines: Vec<TrackingLine>,
+    pub zone: Zone,
+    pub subtotal_fen: Fen,
+    pub shipping_fen: Fen,
+    pub total_fen: Fen,
+    pub payment: PaymentMethod,
+}
+
+/// A product sold out while the order was placed (409 body's `fields`
+/// name them as `lines[i]`); this is the line and what is left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SoldOutLine {
+    pub product_id: i64,
+    pub requested: u32,
+    pub available: i64,
+}
+
+/// True for a mainland China mobile number: 11 digits, `1`, then 3-9.
+/// Spaces and dashes people type are ignored; `+86`/`0086` is allowed.
+pub fn normalize_phone(input: &str) -> Option<String> {
+    let digits: String = input
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{a0}'))
+        .collect();
+    let digits = digits
+        .strip_prefix("+86")
+        .or_else(|| digits.strip_prefix("0086"))
+        .unwrap_or(&digits);
+    let bytes = digits.as_bytes();
+    let ok = bytes.len() == 11
+        && bytes.iter().all(u8::is_ascii_digit)
+        && bytes[0] == b'1'
+        && (b'3'..=b'9').contains(&bytes[1]);
+    ok.then(|| digits.to_string())
+}
+
+/// Characters that are never allowed in names and addresses: controls and
+/// the bidi overrides that could make text read differently than it is stored.
+fn has_forbidden_chars(s: &str) -> bool {
+    s.chars().any(|c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    })
+}
+
+fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+    let trimmed = value.trim();
+    let code = if trimmed.is_empty() {
+        "required"
+    } else if trimmed.chars().count() > max {
+        "too_long"
+    } else if has_forbidden_chars(trimmed) {
+        "invalid_characters"
+    } else {
+        return;
+    };
+    errors.push(FieldError {
+        field: field.to_string(),
+        code: code.to_string(),
+    });
+}
+
+impl OrderRequest {
+    /// Every rule a request must pass before it reaches the database. The
+    /// app runs the same function to mark fields before sending.
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        check_text("customer.name", &self.customer.name, MAX_NAME, &mut errors);
+        if self.customer.phone.trim().is_empty() {
+            errors.push(FieldError::new("customer.phone", "required"));
+        } else if normalize_phone(&self.customer.phone).is_none() {
+            errors.push(FieldError::new("customer.phone", "phone_format"));
+        }
+        check_text(
+            "customer.address",
+            &self.customer.address,
+            MAX_ADDRESS,
+            &mut errors,
+        );
+        if self.customer.zone.trim().is_empty() {
+            errors.push(FieldError::new("customer.zone", "required"));
+        }
+        if self.lines.is_empty() {
+            errors.push(FieldError::new("lines", "required"));
+        } else if self.lines.len() > MAX_LINES {
+            errors.push(FieldError::new("lines", "too_many"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, line) in self.lines.iter().enumerate() {
+            if line.quantity == 0 || line.quantity > MAX_QUANTITY {
+                errors.push(FieldError::new(format!("lines[{i}].quantity"), "quantity_range"));
+            }
+            if line.product_id <= 0 {
+                errors.push(FieldError::new(
+                    format!("lines[{i}].product_id"),
+                    "unknown_product",
+                ));
+            } else if !seen.insert(line.product_id) {
+                errors.push(FieldError::new(format!("lines[{i}].product_id"), "duplicate"));
+            }
+        }
+        if errors.is_empty() { Ok(()) } else { Err(errors) }
+    }
+}
+
+/// Sum of `quantity x unit price` over the lines.
+pub fn subtotal(lines: impl IntoIterator<Item = (u32, Fen)>) -> Fen {
+    lines.into_iter().map(|(qty, price)| price.times(qty)).sum()
+}
+
+/// What the customer pays: the goods and the zone's shipping, charged once
+/// per order; an empty basket costs nothing to ship.
+pub fn total(subtotal: Fen, shipping: Fen) -> Fen {
+    if subtotal == Fen::ZERO {
+        Fen::ZERO
+    } else {
+        subtotal + shipping
+    }
+}
+
+/// What can still be taken from a product with `available` left when an
+/// order asks for `requested`: `Some(left after)` or `None` when it is short.
+pub fn take(available: i64, requested: u32) -> Option<i64> {
+    let left = available - i64::from(requested);
+    (left >= 0).then_some(left)
+}
+
+/// The week (Monday to Sunday, China time) a moment falls in, counted from
+/// the Unix epoch: weekly capacities start again when it changes.
+pub fn week_index(unix_seconds: i64) -> i64 {
+    const CHINA_OFFSET: i64 = 8 * 3600;
+    let days = (unix_seconds + CHINA_OFFSET).div_euclid(86_400);
+    // 1970-01-01 was a Thursday: shift so weeks start on Monday.
+    (days + 3).div_euclid(7)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn request() -> OrderRequest {
+        OrderRequest {
+            customer: Customer {
+                name: "王小明".into(),
+                phone: "138 0013 8000".into(),
+                address: "北京市朝阳区幸福路1号".into(),
+                zone: "beijing".into(),
+            },
+            lines: vec![LineRequest {
+                product_id: 1,
+                quantity: 2,
+            }],
+            payment: PaymentMethod::OnDelivery,
+        }
+    }
+
+    fn codes(r: &OrderRequest) -> Vec<(String, String)> {
+        r.validate()
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| (e.field, e.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_good_request_passes() {
+        assert_eq!(request().validate(), Ok(()));
+    }
+
+    #[test]
+    fn phones_are_mainland_mobiles() {
+        assert_eq!(normalize_phone("13800138000").as_deref(), Some("13800138000"));
+        assert_eq!(
+            normalize_phone("+86 139-0000-0000").as_deref(),
+            Some("13900000000")
+        );
+        assert_eq!(
+            normalize_phone("0086 19912345678").as_deref(),
+            Some("19912345678")
+        );
+        for bad in [
+            "12800138000",
+            "1380013800",
+            "138001380001",
+            "abc",
+            "",
+            "٠١٣٨٠٠١٣٨٠٠",
+        ] {
+            assert_eq!(normalize_phone(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let mut r = request();
+        r.customer.name = "  ".into();
+        r.customer.phone = "12345".into();
+        r.customer.address = "x".repeat(MAX_ADDRESS + 1);
+        r.customer.zone = String::new();
+        r.lines = vec![
+            LineRequest {
+                product_id: 1,
+                quantity: 0,
+            },
+            LineRequest {
+                product_id: 1,
+                quantity: 1000,
+            },
+        ];
+        assert_eq!(
+            codes(&r),
+            [
+                ("customer.name", "required"),
+                ("customer.phone", "phone_format"),
+                ("customer.address", "too_long"),
+                ("customer.zone", "required"),
+                ("lines[0].quantity", "quantity_range"),
+                ("lines[1].quantity", "quantity_range"),
+                ("lines[1].product_id", "duplicate"),
+            ]
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+        );
+    }
+
+    #[test]
+    fn bidi_overrides_and_controls_are_refused_but_markup_is_just_text() {
+        let mut r = request();
+        r.customer.name = "abc\u{202E}def".into();
+        assert_eq!(codes(&r), [("customer.name".into(), "invalid_characters".into())]);
+        r.customer.name = "<script>alert(1)</script>".into();
+        assert_eq!(r.validate(), Ok(()));
+        r.customer.name = "ئايگۈل".into();
+        assert_eq!(r.validate(), Ok(()));
+    }
+
+    #[test]
+    fn empty_orders_are_refused() {
+        let mut r = request();
+        r.lines.clear();
+        assert_eq!(codes(&r), [("lines".into(), "required".into())]);
+    }
+
+    #[test]
+    fn lifecycle_moves_one_step_at_a_time() {
+        use OrderStatus::*;
+        assert!(Placed.can_become(Collecting));
+        assert!(Shipped.can_become(Delivered));
+        assert!(!Placed.can_become(Shipped));
+        assert!(!Delivered.can_become(Placed));
+        assert!(Packed.can_become(Cancelled));
+        assert!(!Shipped.can_become(Cancelled));
+        assert!(!Cancelled.can_become(Placed));
+        for s in OrderStatus::LIFECYCLE {
+            assert_eq!(OrderStatus::parse(s.as_str()), Some(s));
+        }
+    }
+
+    #[test]
+    fn weeks_start_on_monday_china_time() {
+        // 2026-11-29 15:59:59 UTC is Sunday 23:59:59 in China; one second later is Monday.
+        let sunday_night = 1_795_967_999;
+        assert_eq!(week_index(sunday_night) + 1, week_index(sunday_night + 1));
+        assert_eq!(week_index(sunday_night - 6 * 86_400), week_index(sunday_night));
+    }
+
+    proptest! {
+        #[test]
+        fn subtotal_is_the_sum_of_lines(lines in proptest::collection::vec((1u32..=MAX_QUANTITY, 1i64..10_000_000), 0..MAX_LINES)) {
+            let expected: i64 = lines.iter().map(|(q, p)| i64::from(*q) * p).sum();
+            prop_assert_eq!(subtotal(lines.iter().map(|(q, p)| (*q, Fen(*p)))).0, expected);
+        }
+
+        #[test]
+        fn total_adds_shipping_once(sub in 1i64..1_000_000_000, ship in 0i64..100_000) {
+            prop_assert_eq!(total(Fen(sub), Fen(ship)), Fen(sub + ship));
+            prop_assert_eq!(total(Fen::ZERO, Fen(ship)), Fen::ZERO);
+        }
+
+        #[test]
+        fn take_never_goes_below_zero(available in 0i64..10_000, requested in 0u32..20_000) {
+            match take(available, requested) {
+                Some(left) => { prop_assert!(left >= 0); prop_assert_eq!(left + i64::from(requested), available); }
+                None => prop_assert!(i64::from(requested) > available),
+            }
+        }
+
+        #[test]
+        fn taking_one_by_one_sells_exactly_what_there_is(available in 0i64..200, buyers in 0usize..400) {
+            let mut left = available;
+            let mut sold = 0;
+            for _ in 0..buyers {
+                if let Some(l) = take(left, 1) { left = l; sold += 1; }
+            }
+            prop_assert_eq!(sold, available.min(buyers as i64));
+            prop_assert!(left >= 0);
+        }
+
+        #[test]
+        fn a_week_has_seven_days(t in 0i64..4_000_000_000) {
+            let w = week_index(t);
+            prop_assert!(week_index(t + 7 * 86_400) == w + 1);
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Placing orders exactly once, and reading them back for the tracking page.
+
+use bazar_api::order::{self, SoldOutLine};
+use bazar_api::{
+    Fen, Localized, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, ProductKind, Tracking,
+    TrackingEvent, TrackingLine, Zone,
+};
+use sqlx::{FromRow, Row};
+
+use super::{Store, random_code, random_token};
+
+/// What became of a request to place an order.
+#[derive(Debug)]
+pub enum Placement {
+    /// A new order; `body` is the JSON stored for replays.
+    Placed { body: String },
+    /// The key was seen before with the same body: the first answer again.
+    Replayed { status: u16, body: String },
+    /// The key was seen before with another body.
+    KeyReused,
+    /// Some lines can't be had; nothing was taken.
+    SoldOut(Vec<(usize, SoldOutLine)>),
+    /// Lines name products that don't exist (their indexes in the request).
+    UnknownProducts(Vec<usize>),
+    /// The zone is not one of the hub's, or the products come from several hubs.
+    UnknownZone,
+}
+
+#[derive(FromRow)]
+struct StockRow {
+    id: i64,
+    family_id: i64,
+    hub_id: i64,
+    price_fen: i64,
+    capacity: String,
+    available: i64,
+    weekly_capacity: i64,
+    week: i64,
+    status: String,
+}
+
+impl Store {
+    /// Places `request` under `key` in one `BEGIN IMMEDIATE` transaction: the
+    /// key's record, the stock decrements and the order commit together or
+    /// not at all. `body_hash` identifies the request's content.
+    pub async fn place_order(
+        &self,
+        key: &str,
+        body_hash: &str,
+        request: &OrderRequest,
+        week: i64,
+    ) -> sqlx::Result<Placement> {
+        let mut tx = self.write().await?;
+        if let Some(row) = sqlx::query("SELECT body_hash, status, response FROM idempotency WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            let stored_hash: String = row.get(0);
+            return Ok(if stored_hash == body_hash {
+                Placement::Replayed {
+                    status: row.get::<i64, _>(1) as u16,
+                    body: row.get(2),
+                }
+            } else {
+                Placement::KeyReused
+            });
+        }
+
+        // Products are locked and updated in id order.
+        let mut lines: Vec<(usize, i64, u32)> = request
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (i, l.product_id, l.quantity))
+            .collect();
+        lines.sort_by_key(|(_, id, _)| *id);
+
+        let mut unknown = Vec::new();
+        let mut sold_out = Vec::new();
+        let mut priced = Vec::new();
+        let mut hub = None;
+        for (index, product_id, quantity) in &lines {
+            let row: Option<StockRow> = sqlx::query_as(
+                "SELECT p.id, p.family_id, f.hub_id, p.price_fen, p.capacity, p.available,
+                        p.weekly_capacity, p.week, p.status
+                 FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ?",
+            )
+            .bind(product_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                unknown.push(*index);
+                continue;
+            };
+            if *hub.get_or_insert(row.hub_id) != row.hub_id {
+                return Ok(Placement::UnknownZone);
+            }
+            let mut available = row.available;
+            if row.capacity == "weekly" && row.week != week {
+                // A new week: the family can make its whole capacity again.
+                sqlx::query("UPDATE product SET available = weekly_capacity, week = ? WHERE id = ?")
+                    .bind(week)
+                    .bind(row.id)
+                    .execute(&mut *tx)
+                    .await?;
+                available = row.weekly_capacity;
+            }
+            let taken = if row.status == "live" {
+                sqlx::query(
+                    "UPDATE product SET available = available - ?1,
+                            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                     WHERE id = ?2 AND status = 'live' AND available >= ?1",
+                )
+                .bind(i64::from(*quantity))
+                .bind(row.id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                    == 1
+            } else {
+                false
+            };
+            if taken {
+                priced.push((*index, row.id, row.family_id, *quantity, row.price_fen));
+            } else {
+                sold_out.push((
+                    *index,
+                    SoldOutLine {
+                        product_id: row.id,
+                        requested: *quantity,
+                        available: if row.status == "live" { available } else { 0 },
+                    },
+                ));
+            }
+        }
+        if !unknown.is_empty() {
+            return Ok(Placement::UnknownProducts(unknown));
+        }
+        if !sold_out.is_empty() {
+            // Dropping the transaction rolls back what was taken.
+            return Ok(Placement::SoldOut(sold_out));
+        }
+        let Some(hub_id) = hub else {
+            return Ok(Placement::UnknownProducts(Vec::new()));
+        };
+
+        let zone = sqlx::query("SELECT id, shipping_fen FROM zone WHERE hub_id = ? AND code = ?")
+            .bind(hub_id)
+            .bind(request.customer.zone.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(zone) = zone else {
+            return Ok(Placement::UnknownZone);
+        };
+        let zone_id: i64 = zone.get(0);
+        let shipping = Fen(zone.get(1));
+        let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
+        let total = order::total(subtotal, shipping);
+
+        let now: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+            .fetch_one(&mut *tx)
+            .await?;
+        let code = loop {
+            let code = format!("BZ-{}", random_code());
+            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM customer_order WHERE code = ?")
+                .bind(&code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if taken.is_none() {
+                break code;
+            }
+        };
+        let token = random_token();
+        let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
+        let order_id: i64 = sqlx::query_scalar(
+            "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
+                                         zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(hub_id)
+        .bind(&code)
+        .bind(&token)
+        .bind(request.customer.name.trim())
+        .bind(&phone)
+        .bind(request.customer.address.trim())
+        .bind(zone_id)
+        .bind(subtotal.0)
+        .bind(shipping.0)
+        .bind(total.0)
+        .bind(payment_str(request.payment))
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?;
+
+        // Lines keep the customer's order.
+        priced.sort_by_key(|(index, ..)| *index);
+        for (_, product_id, family_id, quantity, price) in &priced {
+            sqlx::query(
+                "INSERT INTO order_line (order_id, product_id, family_id, quantity, unit_price_fen)
+                 VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(order_id)
+            .bind(product_id)
+            .bind(family_id)
+            .bind(i64::from(*quantity))
+            .bind(price)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO order_event (order_id, status, at, actor) VALUES (?, 'placed', ?, 'customer')",
+        )
+        .bind(order_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+
+        let placed = PlacedOrder {
+            code,
+            tracking_token: token,
+            subtotal_fen: subtotal,
+            shipping_fen: shipping,
+            total_fen: total,
+            payment: request.payment,
+            created_at: now.clone(),
+        };
+        let body = serde_json::to_string(&placed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+        sqlx::query(
+            "INSERT INTO idempotency (key, body_hash, status, response, order_id, created_at)
+             VALUES (?, ?, 201, ?, ?, ?)",
+        )
+        .bind(key)
+        .bind(body_hash)
+        .bind(&body)
+        .bind(order_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Placement::Placed { body })
+    }
+
+    /// The delivery zones of the (first) hub, in their display order.
+    pub async fn zones(&self) -> sqlx::Result<Vec<Zone>> {
+        let rows = sqlx::query(
+            "SELECT code, name_ug, name_zh, name_en, shipping_fen, days_min, days_max FROM zone
+             WHERE hub_id = (SELECT MIN(id) FROM hub) ORDER BY position, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(zone_from_row).collect())
+    }
+
+    /// The order behind a tracking token, or `None`.
+    pub async fn tracking(&self, token: &str) -> sqlx::Result<Option<Tracking>> {
+        let Some(order) = sqlx::query(
+            "SELECT o.id, o.code, o.status, o.subtotal_fen, o.shipping_fen, o.total_fen, o.payment, o.waybill,
+                    z.code, z.name_ug, z.name_zh, z.name_en, z.shipping_fen, z.days_min, z.days_max
+             FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.tracking_token = ?",
+        )
+        .bind(token)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let order_id: i64 = order.get(0);
+        let waybill: Option<String> = order.get(7);
+        let events = sqlx::query("SELECT status, at FROM order_event WHERE order_id = ? ORDER BY id")
+            .bind(order_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .filter_map(|r| {
+                let status = OrderStatus::parse(r.get::<&str, _>(0))?;
+                Some(TrackingEvent {
+                    status,
+                    at: r.get(1),
+                    waybill: (status == OrderStatus::Shipped)
+                        .then(|| waybill.clone())
+                        .flatten(),
+                })
+            })
+            .collect();
+        let lines = sqlx::query(
+            "SELECT l.product_id, p.kind, p.name_ug, p.name_zh, p.name_en, l.quantity, l.unit_price_fen,
+                    f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en
+             FROM order_line l JOIN product p ON p.id = l.product_id JOIN family f ON f.id = l.family_id
+             WHERE l.order_id = ? ORDER BY l.id",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| TrackingLine {
+            product_id: r.get(0),
+            kind: ProductKind::parse(r.get(1)).unwrap_or(ProductKind::Other),
+            names: localized(&r, 2),
+            quantity: r.get::<i64, _>(5) as u32,
+            unit_price_fen: Fen(r.get(6)),
+            family_id: r.get(7),
+            family_names: localized(&r, 8),
+            village: localized(&r, 11),
+        })
+        .collect();
+        Ok(Some(Tracking {
+            code: order.get(1),
+            status: OrderStatus::parse(order.get(2)).unwrap_or(OrderStatus::Placed),
+            events,
+            lines,
+            zone: Zone {
+                code: order.get(8),
+                names: localized(&order, 9),
+                shipping_fen: Fen(order.get(12)),
+                days_min: order.get::<i64, _>(13) as u32,
+                days_max: order.get::<i64, _>(14) as u32,
+            },
+            subtotal_fen: Fen(order.get(3)),
+            shipping_fen: Fen(order.get(4)),
+            total_fen: Fen(order.get(5)),
+            payment: if order.get::<&str, _>(6) == "bank_transfer" {
+                PaymentMethod::BankTransfer
+            } else {
+                PaymentMethod::OnDelivery
+            },
+        }))
+    }
+}
+
+fn payment_str(p: PaymentMethod) -> &'static str {
+    match p {
+        PaymentMethod::OnDelivery => "on_delivery",
+        PaymentMethod::BankTransfer => "bank_transfer",
+    }
+}
+
+/// Three text columns (ug, zh, en) starting at `first`.
+pub(super) fn localized(row: &sqlx::sqlite::SqliteRow, first: usize) -> Localized {
+    Localized {
+        ug: row.get(first),
+        zh: row.get(first + 1),
+        en: row.get(first + 2),
+    }
+}
+
+fn zone_from_row(r: &sqlx::sqlite::SqliteRow) -> Zone {
+    Zone {
+        code: r.get(0),
+        names: localized(r, 1),
+        shipping_fen: Fen(r.get(4)),
+        days_min: r.get::<i64, _>(5) as u32,
+        days_max: r.get::<i64, _>(6) as u32,
+    }
+}
