@@ -6,6 +6,7 @@ pub mod app;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod state;
 
 /// Replaces the static shell's skeleton with the running app.
 pub fn mount() {

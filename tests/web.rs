@@ -63,16 +63,27 @@ async fn switching_language_flips_direction_and_is_remembered() {
     let html = document().document_element().unwrap();
     assert_eq!(html.get_attribute("dir").as_deref(), Some("ltr"));
 
-    let buttons = host.query_selector_all("nav.lang-switch button").unwrap();
-    assert_eq!(buttons.length(), 3);
-    let uyghur: web_sys::HtmlElement = buttons.item(0).unwrap().unchecked_into();
-    assert_eq!(uyghur.text_content().unwrap(), "ئۇيغۇرچە");
-    uyghur.click();
+    let options = host.query_selector_all("select.lang-switch option").unwrap();
+    assert_eq!(options.length(), 3);
+    let names: Vec<String> = (0..3)
+        .map(|i| options.item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(names, ["ئۇيغۇرچە", "中文", "English"]);
+    let select: web_sys::HtmlSelectElement = host
+        .query_selector("select.lang-switch")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(select.value(), "zh-Hans");
+    select.set_value("ug");
+    select
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
     tick().await;
 
     assert_eq!(html.get_attribute("dir").as_deref(), Some("rtl"));
     assert_eq!(storage.get_item("bazar.locale").unwrap().as_deref(), Some("ug"));
     let probe = host.query_selector(".probe").unwrap().unwrap();
     assert_eq!(probe.text_content().unwrap(), "قايتىش|ug");
-    assert_eq!(uyghur.get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(select.value(), "ug");
 }

@@ -1,5 +1,9 @@
 //! Pieces shared by several pages.
 
+pub mod family_card;
 pub mod header;
 pub mod load_error;
 pub mod price;
+pub mod product_card;
+pub mod stepper;
+pub mod trace_form;

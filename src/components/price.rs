@@ -1,4 +1,4 @@
-//! A price, isolated so the yuan sign stays on its side in right-to-left text.
+//! Prices, isolated so the yuan sign stays on its side in right-to-left text.
 
 use bazar_api::Fen;
 use leptos::prelude::*;
@@ -9,4 +9,26 @@ use crate::i18n::use_i18n;
 pub fn Price(#[prop(into)] fen: Signal<Fen>) -> impl IntoView {
     let i18n = use_i18n();
     view! { <bdi class="price" dir="ltr">{move || i18n.locale().price(fen.get())}</bdi> }
+}
+
+/// Goods, shipping and total, one under the other.
+#[component]
+pub fn Sums(
+    #[prop(into)] subtotal: Signal<Fen>,
+    /// `None` until a delivery zone is chosen.
+    #[prop(into)]
+    shipping: Signal<Option<Fen>>,
+    #[prop(into)] total: Signal<Fen>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <dl class="sums">
+            <dt>{move || i18n.t().subtotal}</dt>
+            <dd><Price fen=subtotal /></dd>
+            <dt>{move || i18n.t().shipping}</dt>
+            <dd>{move || shipping.get().map(|fen| view! { <Price fen=fen /> })}</dd>
+            <dt class="total">{move || i18n.t().total}</dt>
+            <dd class="total" data-testid="total"><Price fen=total /></dd>
+        </dl>
+    }
 }

@@ -9,7 +9,7 @@ mod en;
 mod ug;
 mod zh;
 
-use bazar_api::{Fen, Lang};
+use bazar_api::{Fen, Lang, OrderStatus, ProductKind};
 use leptos::prelude::*;
 
 /// Declares [`Texts`] and a list of its entries for the catalog test.
@@ -32,48 +32,230 @@ macro_rules! catalog {
 catalog! {
     /// The shop's name in the header.
     shop_name,
-    /// The promise under the name.
+    /// The promise on the home page.
     promise,
-    /// Heading of the product list on the home page.
+    /// Heading of the product list.
     all_products,
-    /// Shown while the products load.
+    /// Shown while something loads.
     loading,
-    /// "by" before a family's name on a product card.
+    /// Before a family's name on a product card.
     from_family,
-    /// Unit price suffix: "/ {unit}".
+    /// Between a price and its unit.
     per_unit,
-    /// "{n} left" (one form).
+    /// {n} left (one).
     left_one,
-    /// "{n} left" (other form).
+    /// {n} left (other).
     left_other,
-    /// "{n} left this week" (one form).
+    /// {n} left this week (one).
     left_week_one,
-    /// "{n} left this week" (other form).
+    /// {n} left this week (other).
     left_week_other,
     /// Sold out.
     sold_out,
-    /// The family card heading on the product page.
+    /// Heading of the family card.
     the_family,
-    /// Back link label.
+    /// Back link.
     back,
-    /// Home link label.
+    /// Home link.
     home,
-    /// The page does not exist.
+    /// Unknown page.
     not_found,
     /// No answer from the network.
     error_network,
-    /// The thing asked for does not exist (server 404).
+    /// The thing asked for does not exist.
     error_not_found,
-    /// The server could not do it (5xx or an unreadable answer).
+    /// The server failed.
     error_server,
     /// The request was refused as malformed.
     error_bad_request,
+    /// Too many requests.
+    error_too_many,
     /// Try-again button.
     retry,
     /// Label of the language switcher.
     language,
     /// Nothing matches.
     no_products,
+    /// Menu button.
+    menu,
+    /// The basket (button and page title).
+    basket,
+    /// {n} item (one).
+    items_one,
+    /// {n} items (other).
+    items_other,
+    /// My orders link and page title.
+    my_orders,
+    /// Heading over the kind tiles.
+    kinds_title,
+    /// Kind: nang flatbread.
+    kind_nang,
+    /// Kind: eggs.
+    kind_eggs,
+    /// Kind: honey.
+    kind_honey,
+    /// Kind: quilts.
+    kind_quilt,
+    /// Kind: dried fruit and nuts.
+    kind_dried_fruit,
+    /// Kind: other.
+    kind_other,
+    /// Filter: every kind.
+    all_kinds,
+    /// Heading over the families on the home page.
+    families_title,
+    /// Link to the full listing.
+    see_all,
+    /// Label of the search field.
+    search_label,
+    /// Placeholder of the search field.
+    search_placeholder,
+    /// Label of the sort choice.
+    sort_label,
+    /// Sort: as listed.
+    sort_default,
+    /// Sort: cheapest first.
+    sort_price_asc,
+    /// Sort: dearest first.
+    sort_price_desc,
+    /// Label of a quantity stepper.
+    quantity,
+    /// Stepper minus button (for screen readers).
+    decrease,
+    /// Stepper plus button (for screen readers).
+    increase,
+    /// Add-to-basket button.
+    add_to_basket,
+    /// Confirmation after adding.
+    added_to_basket,
+    /// Link to the basket.
+    view_basket,
+    /// Heading of a family's products.
+    family_products,
+    /// Link to the family page.
+    visit_family,
+    /// Empty basket.
+    basket_empty,
+    /// Remove a basket line.
+    remove,
+    /// Subtotal label.
+    subtotal,
+    /// Shipping label.
+    shipping,
+    /// Total label.
+    total,
+    /// Label of the delivery zone choice.
+    zone_label,
+    /// Prompt of the zone choice.
+    choose_zone,
+    /// Typical delivery time; {n} is a range like 3-5.
+    days_range,
+    /// A basket line asks for more than is left; {n} is what is left.
+    only_left,
+    /// A basket line's product is gone.
+    no_longer_sold,
+    /// Checkout button.
+    checkout,
+    /// Checkout blocked by flagged lines.
+    fix_basket_first,
+    /// Link back to the shop.
+    continue_shopping,
+    /// Checkout page title.
+    checkout_title,
+    /// Under the checkout title.
+    guest_note,
+    /// Name field.
+    field_name,
+    /// Phone field.
+    field_phone,
+    /// Address field.
+    field_address,
+    /// Payment choice.
+    field_payment,
+    /// Payment: on delivery.
+    pay_on_delivery,
+    /// Payment: bank transfer.
+    pay_bank_transfer,
+    /// Place-order button.
+    place_order,
+    /// While the order is sent.
+    placing_order,
+    /// The order is saved and waits for the network.
+    waiting_network,
+    /// The order was refused: sold out.
+    order_sold_out,
+    /// The order was refused: fix the fields.
+    order_invalid,
+    /// Field error: empty.
+    err_required,
+    /// Field error: not a mobile number.
+    err_phone_format,
+    /// Field error: too long.
+    err_too_long,
+    /// Field error: hidden control characters.
+    err_invalid_characters,
+    /// Field error: unknown zone.
+    err_unknown_zone,
+    /// Field error: anything else.
+    err_invalid,
+    /// Confirmation page title.
+    thanks_title,
+    /// Label of the order code.
+    order_code,
+    /// Label of the private tracking link.
+    tracking_link,
+    /// Under the tracking link.
+    tracking_link_hint,
+    /// Copy button.
+    copy_link,
+    /// After copying.
+    copied,
+    /// Button to the tracking page.
+    track_order,
+    /// After placing, pay on delivery.
+    pay_courier_hint,
+    /// After placing, bank transfer.
+    bank_details,
+    /// Tracking page title.
+    track_title,
+    /// Status: placed.
+    status_placed,
+    /// Status: collecting.
+    status_collecting,
+    /// Status: at the service center.
+    status_at_center,
+    /// Status: packed.
+    status_packed,
+    /// Status: shipped by air.
+    status_shipped,
+    /// Status: delivered.
+    status_delivered,
+    /// Status: cancelled.
+    status_cancelled,
+    /// Air waybill label.
+    waybill,
+    /// Heading of an order's lines.
+    lines_title,
+    /// Trace page title and menu entry.
+    trace_title,
+    /// Under the trace field.
+    trace_hint,
+    /// Trace look-up button.
+    trace_button,
+    /// The typed code cannot be one.
+    trace_invalid,
+    /// No batch with this code.
+    trace_not_found,
+    /// Heading of a found trace.
+    trace_found,
+    /// When a batch was collected.
+    collected_on,
+    /// Village label.
+    village,
+    /// No orders placed from this phone.
+    no_orders,
+    /// An order waits for the network.
+    pending_banner,
 }
 
 /// A language of the app.
@@ -172,6 +354,92 @@ impl Locale {
             Locale::Ug | Locale::ZhHans | Locale::En => ",",
         };
         format!("¥{}", fen.format_grouped(grouping))
+    }
+}
+
+impl Texts {
+    /// The name of a kind of food.
+    pub fn kind(&self, kind: ProductKind) -> &'static str {
+        match kind {
+            ProductKind::Nang => self.kind_nang,
+            ProductKind::Eggs => self.kind_eggs,
+            ProductKind::Honey => self.kind_honey,
+            ProductKind::Quilt => self.kind_quilt,
+            ProductKind::DriedFruit => self.kind_dried_fruit,
+            ProductKind::Other => self.kind_other,
+        }
+    }
+
+    /// The name of an order's status.
+    pub fn status(&self, status: OrderStatus) -> &'static str {
+        match status {
+            OrderStatus::Placed => self.status_placed,
+            OrderStatus::Collecting => self.status_collecting,
+            OrderStatus::AtCenter => self.status_at_center,
+            OrderStatus::Packed => self.status_packed,
+            OrderStatus::Shipped => self.status_shipped,
+            OrderStatus::Delivered => self.status_delivered,
+            OrderStatus::Cancelled => self.status_cancelled,
+        }
+    }
+
+    /// What to say about a field the server or the form refused, by its code.
+    pub fn field_error(&self, code: &str) -> &'static str {
+        match code {
+            "required" => self.err_required,
+            "phone_format" => self.err_phone_format,
+            "too_long" => self.err_too_long,
+            "invalid_characters" => self.err_invalid_characters,
+            "unknown_zone" => self.err_unknown_zone,
+            _ => self.err_invalid,
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+impl Locale {
+    /// A day (and time) as the locale writes it.
+    pub fn date(self, year: u32, month: u32, day: u32, time: Option<(u32, u32)>) -> String {
+        let month_en = MONTHS_EN
+            .get(month.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or("");
+        let date = match self {
+            Locale::ZhHans => format!("{year}年{month}月{day}日"),
+            Locale::En => format!("{day} {month_en} {year}"),
+            Locale::Ug => format!("{year}-يىلى {month}-ئاينىڭ {day}-كۈنى"),
+        };
+        match (time, self) {
+            (Some((h, m)), Locale::En) => format!("{date}, {h:02}:{m:02}"),
+            (Some((h, m)), _) => format!("{date} {h:02}:{m:02}"),
+            (None, _) => date,
+        }
+    }
+
+    /// A `YYYY-MM-DD` day, or the text itself when it is not one.
+    pub fn day(self, iso_day: &str) -> String {
+        let mut parts = iso_day.splitn(3, '-').map(|p| p.parse::<u32>());
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(Ok(y)), Some(Ok(m)), Some(Ok(d))) => self.date(y, m, d, None),
+            _ => iso_day.to_string(),
+        }
+    }
+
+    /// An RFC 3339 moment in the phone's own time zone.
+    pub fn moment(self, rfc3339: &str) -> String {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return rfc3339.to_string();
+        }
+        self.date(
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date(),
+            Some((date.get_hours(), date.get_minutes())),
+        )
     }
 }
 
@@ -290,6 +558,20 @@ mod tests {
         assert_eq!(Locale::En.plural(2, "{n} one", "{n} other"), "2 other");
         assert_eq!(Locale::ZhHans.plural(1, "{n} one", "{n} other"), "1 other");
         assert_eq!(Locale::Ug.plural(1, "{n} one", "{n} other"), "1 one");
+    }
+
+    #[test]
+    fn dates_follow_each_locale() {
+        assert_eq!(
+            Locale::ZhHans.date(2026, 11, 28, Some((9, 5))),
+            "2026年11月28日 09:05"
+        );
+        assert_eq!(
+            Locale::En.date(2026, 11, 28, Some((14, 30))),
+            "28 Nov 2026, 14:30"
+        );
+        assert_eq!(Locale::Ug.day("2026-11-28"), "2026-يىلى 11-ئاينىڭ 28-كۈنى");
+        assert_eq!(Locale::En.day("soon"), "soon");
     }
 
     #[test]

@@ -1,99 +1,96 @@
-//! The home page: the promise and the products of the village, fetched from the API.
+//! The home page: the promise, the kinds of food as big tiles, some of the
+//! families, a trace-code field and the food of the village.
 
-use bazar_api::{Capacity, Product};
+use bazar_api::{FamilySummary, ProductKind};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::header::Header;
-use crate::components::load_error::LoadError;
-use crate::components::price::Price;
-use crate::i18n::{Locale, Texts, use_i18n};
+use crate::components::product_card::ProductList;
+use crate::components::trace_form::TraceForm;
+use crate::i18n::use_i18n;
+
+const KINDS: [ProductKind; 5] = [
+    ProductKind::Nang,
+    ProductKind::Eggs,
+    ProductKind::Honey,
+    ProductKind::Quilt,
+    ProductKind::DriedFruit,
+];
 
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    let products = LocalResource::new(api::products);
+    let products = LocalResource::new(|| api::products(None, None));
     view! {
-        <Header />
         <main class="page">
             <p class="promise">{move || i18n.t().promise}</p>
-            <h1 class="section-title">{move || i18n.t().all_products}</h1>
-            <Transition fallback=move || view! { <p class="notice">{move || i18n.t().loading}</p> }>
-                {move || {
-                    products
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) if list.is_empty() => {
-                                view! { <p class="notice">{move || i18n.t().no_products}</p> }.into_any()
-                            }
-                            Ok(list) => view! { <ProductList products=list /> }.into_any(),
-                            Err(error) => {
-                                view! { <LoadError error=error on_retry=move |_| products.refetch() /> }.into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <h1 class="section-title">{move || i18n.t().kinds_title}</h1>
+            <ul class="kind-tiles">
+                {KINDS
+                    .into_iter()
+                    .map(|kind| {
+                        view! {
+                            <li>
+                                <A href=format!("/shop?kind={}", kind.as_str()) attr:class="kind-tile">
+                                    <img src=format!("/img/kinds/{}.svg", kind.as_str()) width="64" height="64" alt="" />
+                                    <span>{move || i18n.t().kind(kind)}</span>
+                                </A>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {crate::loaded!(products, |list| {
+                let families = families_of(&list);
+                let first: Vec<_> = list.into_iter().take(6).collect();
+                view! {
+                    <h2 class="section-title">{move || i18n.t().families_title}</h2>
+                    <ul class="family-strip">
+                        {families.into_iter().take(6).map(|f| view! { <FamilyChip family=f /> }).collect_view()}
+                    </ul>
+                    <h2 class="section-title">{move || i18n.t().all_products}</h2>
+                    <ProductList products=first />
+                    <A href="/shop" attr:class="button wide">
+                        {move || i18n.t().see_all}
+                        " "
+                        <span class="arrow-next" aria-hidden="true">"→"</span>
+                    </A>
+                }
+            })}
+            <section class="panel">
+                <TraceForm />
+            </section>
         </main>
     }
 }
 
-#[component]
-fn ProductList(products: Vec<Product>) -> impl IntoView {
-    view! {
-        <ul class="product-list" data-testid="product-list">
-            <For each=move || products.clone() key=|p| p.id let:product>
-                <ProductCard product=product />
-            </For>
-        </ul>
+/// Each family once, in the order their products come.
+fn families_of(products: &[bazar_api::Product]) -> Vec<FamilySummary> {
+    let mut seen = Vec::<FamilySummary>::new();
+    for p in products {
+        if !seen.iter().any(|f| f.id == p.family.id) {
+            seen.push(p.family.clone());
+        }
     }
-}
-
-/// How many are left, in the reader's words.
-pub fn availability(locale: Locale, t: &Texts, capacity: Capacity, available: i64) -> String {
-    if available <= 0 {
-        return t.sold_out.to_string();
-    }
-    match capacity {
-        Capacity::Weekly => locale.plural(available, t.left_week_one, t.left_week_other),
-        Capacity::Stock => locale.plural(available, t.left_one, t.left_other),
-    }
+    seen
 }
 
 #[component]
-fn ProductCard(product: Product) -> impl IntoView {
+fn FamilyChip(family: FamilySummary) -> impl IntoView {
     let i18n = use_i18n();
-    let href = format!("/product/{}", product.id);
-    let Product {
+    let FamilySummary {
+        id,
         names,
-        unit,
-        family,
-        image,
-        price_fen,
-        capacity,
-        available,
-        ..
-    } = product;
+        village,
+        photo,
+    } = family;
     view! {
-        <li class="product-card">
-            <A href=href>
-                <img class="product-image" src=image width="320" height="240" alt="" loading="lazy" />
-                <div class="product-text">
-                    <h2 class="product-name">{move || names.get(i18n.locale().lang()).to_string()}</h2>
-                    <p class="product-family">
-                        {move || i18n.t().from_family} " "
-                        {move || family.names.get(i18n.locale().lang()).to_string()}
-                    </p>
-                    <p class="product-price">
-                        <Price fen=price_fen />
-                        <span class="unit">
-                            " " {move || i18n.t().per_unit} " " {move || unit.get(i18n.locale().lang()).to_string()}
-                        </span>
-                    </p>
-                    <p class="product-left">
-                        {move || availability(i18n.locale(), i18n.t(), capacity, available)}
-                    </p>
-                </div>
+        <li>
+            <A href=format!("/family/{id}") attr:class="family-chip">
+                <img src=photo width="64" height="64" alt="" loading="lazy" />
+                <span class="family-chip-name">{move || names.get(i18n.locale().lang()).to_string()}</span>
+                <span class="family-chip-village">{move || village.get(i18n.locale().lang()).to_string()}</span>
             </A>
         </li>
     }

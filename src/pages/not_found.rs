@@ -3,14 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::header::Header;
 use crate::i18n::use_i18n;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <Header />
         <main class="page">
             <p class="notice">{move || i18n.t().not_found}</p>
             <A href="/" attr:class="button">{move || i18n.t().home}</A>

@@ -5,50 +5,38 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
-use crate::api::FetchError;
-use crate::components::header::Header;
-use crate::components::load_error::LoadError;
+use crate::api::{self, FetchError};
+use crate::components::family_card::FamilyCard;
 use crate::components::price::Price;
+use crate::components::product_card::availability;
+use crate::components::stepper::Stepper;
 use crate::i18n::use_i18n;
-use crate::pages::home::availability;
+use crate::pages::BackLink;
+use crate::state::basket::use_basket;
+
+/// The number in a route parameter, or a not-found error to show.
+pub fn id_param(name: &'static str) -> impl Fn() -> Result<i64, FetchError> + Copy {
+    let params = use_params_map();
+    move || {
+        params
+            .read()
+            .get(name)
+            .and_then(|id| id.parse::<i64>().ok())
+            .ok_or_else(|| FetchError::api(404, bazar_api::ErrorCode::NotFound))
+    }
+}
 
 #[component]
 pub fn ProductPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok());
-    let loaded = LocalResource::new(move || {
+    let id = id_param("id");
+    let detail = LocalResource::new(move || {
         let id = id();
-        async move {
-            match id {
-                Some(id) => api::product(id).await,
-                None => Err(FetchError::Api {
-                    status: 404,
-                    code: bazar_api::ErrorCode::NotFound,
-                }),
-            }
-        }
+        async move { api::product(id?).await }
     });
     view! {
-        <Header />
         <main class="page">
-            <A href="/" attr:class="back-link">
-                <span class="arrow-back" aria-hidden="true">"←"</span>
-                {move || i18n.t().back}
-            </A>
-            <Transition fallback=move || view! { <p class="notice">{move || i18n.t().loading}</p> }>
-                {move || {
-                    loaded
-                        .get()
-                        .map(|result| match result {
-                            Ok(detail) => view! { <ProductView detail=detail /> }.into_any(),
-                            Err(error) => {
-                                view! { <LoadError error=error on_retry=move |_| loaded.refetch() /> }.into_any()
-                            }
-                        })
-                }}
-            </Transition>
+            <BackLink href="/shop" />
+            {crate::loaded!(detail, |detail| view! { <ProductView detail=detail /> })}
         </main>
     }
 }
@@ -56,10 +44,21 @@ pub fn ProductPage() -> impl IntoView {
 #[component]
 fn ProductView(detail: ProductDetail) -> impl IntoView {
     let i18n = use_i18n();
+    let basket = use_basket();
     let ProductDetail { product, family } = detail;
     let lang = move || i18n.locale().lang();
     let names = product.names.clone();
     let unit = product.unit.clone();
+    let available = product.available.max(0);
+    let quantity = RwSignal::new(1u32);
+    let (added, set_added) = signal(false);
+    let for_basket = product.clone();
+    let add = move |_| {
+        basket
+            .0
+            .update(|b| b.add(for_basket.clone(), quantity.get_untracked()));
+        set_added.set(true);
+    };
     view! {
         <article class="product-detail" data-testid="product-detail">
             <img class="product-hero" src=product.image.clone() width="320" height="240" alt="" />
@@ -71,14 +70,23 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
             <p class="product-left">
                 {move || availability(i18n.locale(), i18n.t(), product.capacity, product.available)}
             </p>
-            <section class="family-card">
-                <h2>{move || i18n.t().the_family}</h2>
-                <img src=family.photo.clone() width="96" height="96" alt="" />
-                <p class="family-name" lang="ug" dir="rtl">{family.names.ug.clone()}</p>
-                <p class="family-name" lang="zh-Hans">{family.names.zh.clone()}</p>
-                <p class="family-village">{move || family.village.get(lang()).to_string()}</p>
-                <p class="family-story">{move || family.story.get(lang()).to_string()}</p>
-            </section>
+            <Show when=move || { available > 0 }>
+                <div class="buy-row">
+                    <Stepper value=quantity max=available.min(999) as u32 />
+                    <button type="button" class="button primary" on:click=add.clone()>
+                        {move || i18n.t().add_to_basket}
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || added.get()>
+                <p class="added" role="status">
+                    {move || i18n.t().added_to_basket}
+                    " · "
+                    <A href="/basket">{move || i18n.t().view_basket}</A>
+                </p>
+            </Show>
+            <h2 class="section-title">{move || i18n.t().the_family}</h2>
+            <FamilyCard family=family />
         </article>
     }
 }

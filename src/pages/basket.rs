@@ -1,0 +1,181 @@
+//! The basket: lines with steppers, lines over what is left flagged, shipping
+//! by province, and the total, all in integer fen.
+
+use bazar_api::{Fen, Zone};
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::price::{Price, Sums};
+use crate::components::stepper::Stepper;
+use crate::i18n::use_i18n;
+use crate::pages::BackLink;
+use crate::state::basket::{BasketLine, use_basket};
+use crate::state::checkout::use_draft;
+
+#[component]
+pub fn BasketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let basket = use_basket();
+    // What is left may have changed since the lines were added.
+    let fresh = LocalResource::new(|| api::products(None, None));
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = fresh.get() {
+            basket.0.update(|b| b.refresh(&list));
+        }
+    });
+    let empty = move || basket.0.with(|b| b.lines.is_empty());
+    view! {
+        <main class="page">
+            <BackLink href="/shop" />
+            <h1 class="section-title">{move || i18n.t().basket}</h1>
+            <Show
+                when=move || !empty()
+                fallback=move || view! {
+                    <p class="notice">{move || i18n.t().basket_empty}</p>
+                    <A href="/shop" attr:class="button wide">{move || i18n.t().continue_shopping}</A>
+                }
+            >
+                <ul class="basket-lines" data-testid="basket-lines">
+                    <For
+                        each=move || basket.0.with(|b| { b.lines.iter().map(|l| l.product.id).collect::<Vec<_>>() })
+                        key=|id| *id
+                        let:id
+                    >
+                        <BasketRow id=id />
+                    </For>
+                </ul>
+                <Totals />
+                <Show
+                    when=move || basket.0.with(|b| b.over_available().is_empty())
+                    fallback=move || view! { <p class="field-error" role="alert">{move || i18n.t().fix_basket_first}</p> }
+                >
+                    <A href="/checkout" attr:class="button primary wide">
+                        {move || i18n.t().checkout}
+                        " "
+                        <span class="arrow-next" aria-hidden="true">"→"</span>
+                    </A>
+                </Show>
+            </Show>
+        </main>
+    }
+}
+
+#[component]
+fn BasketRow(id: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    let basket = use_basket();
+    let line = move || {
+        basket
+            .0
+            .with(|b| b.lines.iter().find(|l| l.product.id == id).cloned())
+    };
+    let quantity = RwSignal::new(line().map(|l| l.quantity).unwrap_or(1));
+    let max = Signal::derive(move || {
+        line()
+            .map(|l| l.product.available.clamp(1, 999) as u32)
+            .unwrap_or(1)
+            .max(quantity.get())
+    });
+    let lang = move || i18n.locale().lang();
+    view! {
+        {move || {
+            line()
+                .map(|BasketLine { product, quantity: qty }| {
+                    let over = i64::from(qty) > product.available;
+                    let gone = product.available <= 0;
+                    let names = product.names.clone();
+                    let family = product.family.names.clone();
+                    let left = product.available;
+                    view! {
+                        <li class="basket-line" class:flagged=over data-testid="basket-line">
+                            <img src=product.image.clone() width="80" height="60" alt="" />
+                            <div class="basket-line-text">
+                                <p class="product-name">{move || names.get(lang()).to_string()}</p>
+                                <p class="product-family">{move || family.get(lang()).to_string()}</p>
+                                <p><Price fen=product.price_fen.times(qty) /></p>
+                                {over.then(|| view! {
+                                    <p class="field-error" role="alert">
+                                        {move || if gone {
+                                            i18n.t().no_longer_sold.to_string()
+                                        } else {
+                                            i18n.t().only_left.replace("{n}", &left.to_string())
+                                        }}
+                                    </p>
+                                })}
+                            </div>
+                            <div class="basket-line-actions">
+                                <Stepper
+                                    value=quantity
+                                    max=max
+                                    on_change=move |q| basket.0.update(|b| b.set_quantity(id, q))
+                                />
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    on:click=move |_| basket.0.update(|b| b.set_quantity(id, 0))
+                                >
+                                    {move || i18n.t().remove}
+                                </button>
+                            </div>
+                        </li>
+                    }
+                })
+        }}
+    }
+}
+
+/// The zone choice and the subtotal, shipping and total; shared with checkout.
+#[component]
+pub fn Totals() -> impl IntoView {
+    let i18n = use_i18n();
+    let basket = use_basket();
+    let draft = use_draft();
+    let zones = LocalResource::new(api::zones);
+    let zone = move || -> Option<Zone> {
+        let code = draft.0.with(|d| d.zone.clone());
+        zones
+            .get()
+            .and_then(|z| z.ok())
+            .and_then(|z| z.into_iter().find(|z| z.code == code))
+    };
+    let subtotal = Signal::derive(move || basket.0.with(|b| b.subtotal()));
+    let shipping = Signal::derive(move || zone().map(|z| z.shipping_fen).unwrap_or(Fen::ZERO));
+    let total = Signal::derive(move || bazar_api::order::total(subtotal.get(), shipping.get()));
+    view! {
+        <section class="totals" data-testid="totals">
+            <label class="field">
+                <span>{move || i18n.t().zone_label}</span>
+                <select
+                    name="zone"
+                    on:change=move |ev| draft.0.update(|d| d.zone = event_target_value(&ev))
+                >
+                    <option value="" selected=move || draft.0.with(|d| d.zone.is_empty())>
+                        {move || i18n.t().choose_zone}
+                    </option>
+                    {move || {
+                        zones
+                            .get()
+                            .and_then(|z| z.ok())
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|z| {
+                                let code = z.code.clone();
+                                let selected = move || draft.0.with(|d| d.zone == code);
+                                view! {
+                                    <option value=z.code.clone() selected=selected>
+                                        {z.names.get(i18n.locale().lang()).to_string()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </label>
+            {move || zone().map(|z| view! {
+                <p class="hint">{i18n.t().days_range.replace("{n}", &format!("{}-{}", z.days_min, z.days_max))}</p>
+            })}
+            <Sums subtotal=subtotal shipping=Signal::derive(move || zone().map(|_| shipping.get())) total=total />
+        </section>
+    }
+}

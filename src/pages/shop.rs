@@ -1,0 +1,117 @@
+//! The listing: food by kind and by search text, sorted as the customer likes.
+//! The URL holds the choice (/shop?kind=eggs&q=蜂蜜&sort=price_asc), so it can be shared.
+
+use bazar_api::ProductKind;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::components::product_card::ProductList;
+use crate::i18n::use_i18n;
+use crate::pages::BackLink;
+
+#[component]
+pub fn Shop() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let kind = move || query.read().get("kind").and_then(|k| ProductKind::parse(&k));
+    let text = move || query.read().get("q").unwrap_or_default();
+    let sort = move || query.read().get("sort").unwrap_or_default();
+    let products = LocalResource::new(move || {
+        let (kind, text) = (kind(), text());
+        api::products(kind.map(|k| k.as_str().to_string()), Some(text))
+    });
+    let (typed, set_typed) = signal(text());
+
+    let go = {
+        let navigate = navigate.clone();
+        move |kind: Option<ProductKind>, q: String, sort: String| {
+            let mut parts = Vec::new();
+            if let Some(k) = kind {
+                parts.push(format!("kind={}", k.as_str()));
+            }
+            if !q.trim().is_empty() {
+                parts.push(format!(
+                    "q={}",
+                    String::from(js_sys::encode_uri_component(q.trim()))
+                ));
+            }
+            if !sort.is_empty() {
+                parts.push(format!("sort={sort}"));
+            }
+            let url = if parts.is_empty() {
+                "/shop".to_string()
+            } else {
+                format!("/shop?{}", parts.join("&"))
+            };
+            navigate(&url, Default::default());
+        }
+    };
+    let go_search = go.clone();
+    let go_kind = go.clone();
+    let go_sort = go;
+
+    view! {
+        <main class="page">
+            <BackLink />
+            <form
+                class="search"
+                role="search"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    go_search(kind(), typed.get_untracked(), sort());
+                }
+            >
+                <label class="visually-hidden" for="search">{move || i18n.t().search_label}</label>
+                <input
+                    id="search"
+                    type="search"
+                    enterkeyhint="search"
+                    placeholder=move || i18n.t().search_placeholder
+                    prop:value=typed
+                    on:input=move |ev| set_typed.set(event_target_value(&ev))
+                />
+                <button type="submit" class="button">{move || i18n.t().search_label}</button>
+            </form>
+            <div class="chips" role="group">
+                {std::iter::once(None)
+                    .chain(ProductKind::ALL.into_iter().filter(|k| *k != ProductKind::Other).map(Some))
+                    .map(|k| {
+                        let go_kind = go_kind.clone();
+                        view! {
+                            <button
+                                type="button"
+                                class="chip"
+                                aria-pressed=move || (kind() == k).to_string()
+                                on:click=move |_| go_kind(k, text(), sort())
+                            >
+                                {move || match k {
+                                    Some(k) => i18n.t().kind(k),
+                                    None => i18n.t().all_kinds,
+                                }}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <label class="sort">
+                {move || i18n.t().sort_label}
+                <select on:change=move |ev| go_sort(kind(), text(), event_target_value(&ev))>
+                    <option value="" selected=move || sort().is_empty()>{move || i18n.t().sort_default}</option>
+                    <option value="price_asc" selected=move || sort() == "price_asc">{move || i18n.t().sort_price_asc}</option>
+                    <option value="price_desc" selected=move || sort() == "price_desc">{move || i18n.t().sort_price_desc}</option>
+                </select>
+            </label>
+            {crate::loaded!(products, |list| {
+                let mut list = list;
+                match sort().as_str() {
+                    "price_asc" => list.sort_by_key(|p| (p.price_fen, p.id)),
+                    "price_desc" => list.sort_by_key(|p| (std::cmp::Reverse(p.price_fen), p.id)),
+                    _ => {}
+                }
+                view! { <ProductList products=list /> }
+            })}
+        </main>
+    }
+}
