@@ -1,18 +1,19 @@
 //! Talking to the server: one function per route, typed by `bazar-api`.
 
-use bazar_api::{
-    ApiError, ErrorCode, FamilyPage, FieldError, OrderRequest, PlacedOrder, Product, ProductDetail,
-    SoldOutLine, Trace, Tracking, Zone,
-};
+use std::future::Future;
+use std::pin::Pin;
+
+use bazar_api::{ApiError, ErrorCode, FieldError, OrderRequest, PlacedOrder, ProductKind, SoldOutLine};
 use gloo_net::http::{Request, Response};
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
 /// Why a call to the server did not give an answer to show.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FetchError {
     /// No answer at all: offline, or the connection broke.
-    #[error("network: {0}")]
-    Network(String),
+    #[error("no answer from the network")]
+    Network,
     /// The server answered with an error body.
     #[error("server said {status}: {code:?}")]
     Api {
@@ -22,9 +23,10 @@ pub enum FetchError {
         sold_out: Vec<SoldOutLine>,
         retry_after: Option<u32>,
     },
-    /// The answer could not be read.
-    #[error("unreadable answer: {0}")]
-    Decode(String),
+    /// The answer could not be read. (No detail is kept: the text of
+    /// decoder errors would cost the download more than it tells a customer.)
+    #[error("unreadable answer")]
+    Decode,
 }
 
 impl FetchError {
@@ -48,49 +50,60 @@ impl FetchError {
     }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, FetchError> {
-    if response.ok() {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|e| FetchError::Decode(e.to_string()));
-    }
+/// The error an unsuccessful answer carries.
+async fn error_of(response: Response) -> FetchError {
     let status = response.status();
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|v| v.trim().parse().ok());
-    let mut error = FetchError::api(status, ErrorCode::Internal);
-    if let (
-        Ok(body),
-        FetchError::Api {
-            code,
-            fields,
-            sold_out,
-            retry_after: wait,
-            ..
-        },
-    ) = (response.json::<ApiError>().await, &mut error)
-    {
-        *code = body.error.code;
-        *fields = body.error.fields;
-        *sold_out = body.error.sold_out;
-        *wait = retry_after;
-    } else if let FetchError::Api {
-        retry_after: wait, ..
-    } = &mut error
-    {
-        *wait = retry_after;
+    let body = response.json::<ApiError>().await.ok().map(|b| b.error);
+    FetchError::Api {
+        status,
+        code: body.as_ref().map_or(ErrorCode::Internal, |b| b.code),
+        fields: body.as_ref().map(|b| b.fields.clone()).unwrap_or_default(),
+        sold_out: body.map(|b| b.sold_out).unwrap_or_default(),
+        retry_after,
     }
-    Err(error)
 }
 
-async fn get<T: DeserializeOwned>(url: &str) -> Result<T, FetchError> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    read(response).await
+/// A resource of raw JSON from the server, decoded where it is shown.
+///
+/// Every page loads through this one concrete type: one resource per
+/// answer type would each compile its own copy of the async machinery into
+/// the wasm, and the app is downloaded over slow mobile networks.
+pub type JsonResource = LocalResource<Result<String, FetchError>>;
+
+type JsonFuture = Pin<Box<dyn Future<Output = Result<String, FetchError>>>>;
+
+/// Loads `url` whenever it changes; `None` is a page that names nothing (404).
+pub fn json_resource(url: Signal<Option<String>>) -> JsonResource {
+    LocalResource::new(move || -> JsonFuture {
+        let url = url.get();
+        Box::pin(async move {
+            match url {
+                Some(url) => get_text(&url).await,
+                None => Err(FetchError::api(404, ErrorCode::NotFound)),
+            }
+        })
+    })
+}
+
+/// The resource's answer as `T`, once it has one.
+pub fn decoded<T: DeserializeOwned>(resource: JsonResource) -> Option<Result<T, FetchError>> {
+    resource.get().map(|answer| answer.and_then(|text| decode(&text)))
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, FetchError> {
+    serde_json::from_str(text).map_err(|_| FetchError::Decode)
+}
+
+async fn get_text(url: &str) -> Result<String, FetchError> {
+    let response = Request::get(url).send().await.map_err(|_| FetchError::Network)?;
+    if response.ok() {
+        return response.text().await.map_err(|_| FetchError::Network);
+    }
+    Err(error_of(response).await)
 }
 
 fn encode(text: &str) -> String {
@@ -98,44 +111,42 @@ fn encode(text: &str) -> String {
 }
 
 /// `GET /api/products`, optionally of one kind or matching a text.
-pub async fn products(kind: Option<String>, q: Option<String>) -> Result<Vec<Product>, FetchError> {
+pub fn products_url(kind: Option<ProductKind>, q: &str) -> String {
     let mut query = Vec::new();
-    if let Some(kind) = kind.filter(|k| !k.is_empty()) {
-        query.push(format!("kind={}", encode(&kind)));
+    if let Some(kind) = kind {
+        query.push(format!("kind={}", kind.as_str()));
     }
-    if let Some(q) = q.filter(|q| !q.trim().is_empty()) {
+    if !q.trim().is_empty() {
         query.push(format!("q={}", encode(q.trim())));
     }
     if query.is_empty() {
-        get("/api/products").await
+        "/api/products".to_string()
     } else {
-        get(&format!("/api/products?{}", query.join("&"))).await
+        format!("/api/products?{}", query.join("&"))
     }
 }
 
 /// `GET /api/products/{id}`
-pub async fn product(id: i64) -> Result<ProductDetail, FetchError> {
-    get(&format!("/api/products/{id}")).await
+pub fn product_url(id: i64) -> String {
+    format!("/api/products/{id}")
 }
 
 /// `GET /api/families/{id}`
-pub async fn family(id: i64) -> Result<FamilyPage, FetchError> {
-    get(&format!("/api/families/{id}")).await
+pub fn family_url(id: i64) -> String {
+    format!("/api/families/{id}")
 }
 
 /// `GET /api/zones`
-pub async fn zones() -> Result<Vec<Zone>, FetchError> {
-    get("/api/zones").await
-}
+pub const ZONES_URL: &str = "/api/zones";
 
 /// `GET /api/orders/track/{token}`
-pub async fn tracking(token: &str) -> Result<Tracking, FetchError> {
-    get(&format!("/api/orders/track/{}", encode(token))).await
+pub fn tracking_url(token: &str) -> String {
+    format!("/api/orders/track/{}", encode(token))
 }
 
 /// `GET /api/trace/{code}`
-pub async fn trace(code: &str) -> Result<Trace, FetchError> {
-    get(&format!("/api/trace/{}", encode(code))).await
+pub fn trace_url(code: &str) -> String {
+    format!("/api/trace/{}", encode(code))
 }
 
 /// `POST /api/orders` under `key`; the same key and body always give the same order.
@@ -143,9 +154,12 @@ pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrde
     let response = Request::post("/api/orders")
         .header("Idempotency-Key", key)
         .json(request)
-        .map_err(|e| FetchError::Decode(e.to_string()))?
+        .map_err(|_| FetchError::Decode)?
         .send()
         .await
-        .map_err(|e| FetchError::Network(e.to_string()))?;
-    read(response).await
+        .map_err(|_| FetchError::Network)?;
+    if response.ok() {
+        return response.json().await.map_err(|_| FetchError::Decode);
+    }
+    Err(error_of(response).await)
 }

@@ -33,8 +33,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/order/:token") view=OrderPlaced />
                 <Route path=path!("/track/:token") view=Track />
                 <Route path=path!("/orders") view=MyOrders />
-                <Route path=path!("/trace") view=TracePage />
-                <Route path=path!("/trace/:code") view=TracePage />
+
+                <Route path=path!("/trace/:code?") view=TracePage />
             </Routes>
         </Router>
     }

@@ -10,7 +10,6 @@ pub mod state;
 
 /// Replaces the static shell's skeleton with the running app.
 pub fn mount() {
-    console_error_panic_hook::set_once();
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"))

@@ -253,7 +253,6 @@ impl OrderRequest {
         } else if self.lines.len() > MAX_LINES {
             errors.push(FieldError::new("lines", "too_many"));
         }
-        let mut seen = std::collections::HashSet::new();
         for (i, line) in self.lines.iter().enumerate() {
             if line.quantity == 0 || line.quantity > MAX_QUANTITY {
                 errors.push(FieldError::new(format!("lines[{i}].quantity"), "quantity_range"));
@@ -263,7 +262,7 @@ impl OrderRequest {
                     format!("lines[{i}].product_id"),
                     "unknown_product",
                 ));
-            } else if !seen.insert(line.product_id) {
+            } else if self.lines[..i].iter().any(|l| l.product_id == line.product_id) {
                 errors.push(FieldError::new(format!("lines[{i}].product_id"), "duplicate"));
             }
         }

@@ -2,9 +2,8 @@
 
 use bazar_api::Family;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 #[component]
 pub fn FamilyCard(family: Family, #[prop(default = true)] link: bool) -> impl IntoView {
@@ -32,11 +31,11 @@ pub fn FamilyCard(family: Family, #[prop(default = true)] link: bool) -> impl In
             </div>
             <p class="family-story">{move || story.get(i18n.locale().lang()).to_string()}</p>
             {link.then(|| view! {
-                <A href=href attr:class="button secondary">
-                    {move || i18n.t().visit_family}
+                <a href=href class="button secondary">
+                    {tr(|t| t.visit_family)}
                     " "
                     <span class="arrow-next" aria-hidden="true">"→"</span>
-                </A>
+                </a>
             })}
         </section>
     }

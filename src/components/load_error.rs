@@ -4,12 +4,12 @@ use bazar_api::ErrorCode;
 use leptos::prelude::*;
 
 use crate::api::FetchError;
-use crate::i18n::{Texts, use_i18n};
+use crate::i18n::{Texts, tr, use_i18n};
 
 /// The message for a failed call.
 pub fn message(t: &'static Texts, error: &FetchError) -> &'static str {
     match error {
-        FetchError::Network(_) => t.error_network,
+        FetchError::Network => t.error_network,
         FetchError::Api {
             code: ErrorCode::NotFound,
             ..
@@ -18,7 +18,7 @@ pub fn message(t: &'static Texts, error: &FetchError) -> &'static str {
             code: ErrorCode::BadRequest | ErrorCode::Validation,
             ..
         } => t.error_bad_request,
-        FetchError::Api { .. } | FetchError::Decode(_) => t.error_server,
+        FetchError::Api { .. } | FetchError::Decode => t.error_server,
     }
 }
 
@@ -29,7 +29,7 @@ pub fn LoadError(error: FetchError, #[prop(into)] on_retry: Callback<()>) -> imp
         <div class="load-error" role="alert">
             <p>{move || message(i18n.t(), &error)}</p>
             <button type="button" class="button" on:click=move |_| on_retry.run(())>
-                {move || i18n.t().retry}
+                {tr(|t| t.retry)}
             </button>
         </div>
     }

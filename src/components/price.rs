@@ -3,7 +3,7 @@
 use bazar_api::Fen;
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 #[component]
 pub fn Price(#[prop(into)] fen: Signal<Fen>) -> impl IntoView {
@@ -20,14 +20,13 @@ pub fn Sums(
     shipping: Signal<Option<Fen>>,
     #[prop(into)] total: Signal<Fen>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <dl class="sums">
-            <dt>{move || i18n.t().subtotal}</dt>
+            <dt>{tr(|t| t.subtotal)}</dt>
             <dd><Price fen=subtotal /></dd>
-            <dt>{move || i18n.t().shipping}</dt>
+            <dt>{tr(|t| t.shipping)}</dt>
             <dd>{move || shipping.get().map(|fen| view! { <Price fen=fen /> })}</dd>
-            <dt class="total">{move || i18n.t().total}</dt>
+            <dt class="total">{tr(|t| t.total)}</dt>
             <dd class="total" data-testid="total"><Price fen=total /></dd>
         </dl>
     }

@@ -2,10 +2,9 @@
 
 use bazar_api::{Capacity, Product};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::price::Price;
-use crate::i18n::{Locale, Texts, use_i18n};
+use crate::i18n::{Locale, Texts, tr, use_i18n};
 
 /// How many are left, in the reader's words.
 pub fn availability(locale: Locale, t: &Texts, capacity: Capacity, available: i64) -> String {
@@ -20,18 +19,18 @@ pub fn availability(locale: Locale, t: &Texts, capacity: Capacity, available: i6
 
 #[component]
 pub fn ProductList(#[prop(into)] products: Signal<Vec<Product>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Show
-            when=move || products.with(|p| !p.is_empty())
-            fallback=move || view! { <p class="notice">{move || i18n.t().no_products}</p> }
-        >
+    move || {
+        if products.with(Vec::is_empty) {
+            return view! { <p class="notice">{tr(|t| t.no_products)}</p> }.into_any();
+        }
+        view! {
             <ul class="product-list" data-testid="product-list">
                 <For each=move || products.get() key=|p| p.id let:product>
                     <ProductCard product=product />
                 </For>
             </ul>
-        </Show>
+        }
+        .into_any()
     }
 }
 
@@ -51,26 +50,26 @@ pub fn ProductCard(product: Product) -> impl IntoView {
     } = product;
     view! {
         <li class="product-card">
-            <A href=href>
+            <a href=href>
                 <img class="product-image" src=image width="320" height="240" alt="" loading="lazy" />
                 <div class="product-text">
                     <h2 class="product-name">{move || names.get(i18n.locale().lang()).to_string()}</h2>
                     <p class="product-family">
-                        {move || i18n.t().from_family}
+                        {tr(|t| t.from_family)}
                         " "
                         {move || family.names.get(i18n.locale().lang()).to_string()}
                     </p>
                     <p class="product-price">
                         <Price fen=price_fen />
                         <span class="unit">
-                            " " {move || i18n.t().per_unit} " " {move || unit.get(i18n.locale().lang()).to_string()}
+                            " " {tr(|t| t.per_unit)} " " {move || unit.get(i18n.locale().lang()).to_string()}
                         </span>
                     </p>
                     <p class="product-left" class:sold-out=move || { available <= 0 }>
                         {move || availability(i18n.locale(), i18n.t(), capacity, available)}
                     </p>
                 </div>
-            </A>
+            </a>
         </li>
     }
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 /// Sets `value` between `min` and `max` with two 48 px buttons.
 #[component]
@@ -14,7 +14,6 @@ pub fn Stepper(
     #[prop(optional, into)]
     on_change: Option<Callback<u32>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let change = move |delta: i32| {
         let next = (value.get_untracked() as i64 + i64::from(delta))
             .clamp(i64::from(min), i64::from(max.get_untracked().max(min)));
@@ -24,10 +23,10 @@ pub fn Stepper(
         }
     };
     view! {
-        <div class="stepper" role="group" aria-label=move || i18n.t().quantity>
+        <div class="stepper" role="group" aria-label=tr(|t| t.quantity)>
             <button
                 type="button"
-                aria-label=move || i18n.t().decrease
+                aria-label=tr(|t| t.decrease)
                 disabled=move || { value.get() <= min }
                 on:click=move |_| change(-1)
             >
@@ -36,7 +35,7 @@ pub fn Stepper(
             <output aria-live="polite" dir="ltr">{move || value.get()}</output>
             <button
                 type="button"
-                aria-label=move || i18n.t().increase
+                aria-label=tr(|t| t.increase)
                 disabled=move || { value.get() >= max.get() }
                 on:click=move |_| change(1)
             >

@@ -3,11 +3,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 #[component]
 pub fn TraceForm(#[prop(optional, into)] initial: String) -> impl IntoView {
-    let i18n = use_i18n();
     let navigate = use_navigate();
     let (code, set_code) = signal(initial);
     let (invalid, set_invalid) = signal(false);
@@ -23,7 +22,7 @@ pub fn TraceForm(#[prop(optional, into)] initial: String) -> impl IntoView {
     };
     view! {
         <form class="trace-form" on:submit=on_submit role="search">
-            <label for="trace-code">{move || i18n.t().trace_title}</label>
+            <label for="trace-code">{tr(|t| t.trace_title)}</label>
             <div class="field-row">
                 <input
                     id="trace-code"
@@ -38,12 +37,12 @@ pub fn TraceForm(#[prop(optional, into)] initial: String) -> impl IntoView {
                     prop:value=code
                     on:input=move |ev| set_code.set(event_target_value(&ev))
                 />
-                <button type="submit" class="button">{move || i18n.t().trace_button}</button>
+                <button type="submit" class="button">{tr(|t| t.trace_button)}</button>
             </div>
-            <p class="hint">{move || i18n.t().trace_hint}</p>
-            <Show when=move || invalid.get()>
-                <p class="field-error" role="alert">{move || i18n.t().trace_invalid}</p>
-            </Show>
+            <p class="hint">{tr(|t| t.trace_hint)}</p>
+            {move || (invalid.get()).then(|| view! {
+                <p class="field-error" role="alert">{tr(|t| t.trace_invalid)}</p>
+            })}
         </form>
     }
 }

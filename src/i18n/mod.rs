@@ -466,6 +466,15 @@ pub fn use_i18n() -> I18n {
     expect_context::<I18n>()
 }
 
+/// A text of the catalog that follows the reader's language. Every text is
+/// the same concrete type (a closure per text would each be compiled into
+/// its own copy of the rendering code, and the app is downloaded on slow
+/// networks).
+pub fn tr(pick: fn(&'static Texts) -> &'static str) -> Signal<&'static str> {
+    let i18n = use_i18n();
+    Signal::derive(move || pick(i18n.t()))
+}
+
 const STORAGE_KEY: &str = "bazar.locale";
 
 fn storage() -> Option<web_sys::Storage> {

@@ -1,41 +1,43 @@
 //! The basket: lines with steppers, lines over what is left flagged, shipping
 //! by province, and the total, all in integer fen.
 
-use bazar_api::{Fen, Zone};
+use bazar_api::{Fen, Product, Zone};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::price::{Price, Sums};
 use crate::components::stepper::Stepper;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 use crate::state::basket::{BasketLine, use_basket};
 use crate::state::checkout::use_draft;
 
 #[component]
 pub fn BasketPage() -> impl IntoView {
-    let i18n = use_i18n();
     let basket = use_basket();
     // What is left may have changed since the lines were added.
-    let fresh = LocalResource::new(|| api::products(None, None));
+    let fresh = api::json_resource(Signal::stored(Some(api::products_url(None, ""))));
     Effect::new(move |_| {
-        if let Some(Ok(list)) = fresh.get() {
+        if let Some(Ok(list)) = api::decoded::<Vec<Product>>(fresh) {
             basket.0.update(|b| b.refresh(&list));
         }
     });
-    let empty = move || basket.0.with(|b| b.lines.is_empty());
+    // Memos, so the lines are only rebuilt when these answers change.
+    let empty = Memo::new(move |_| basket.0.with(|b| b.lines.is_empty()));
+    let ready = Memo::new(move |_| basket.0.with(|b| b.over_available().is_empty()));
     view! {
         <main class="page">
             <BackLink href="/shop" />
-            <h1 class="section-title">{move || i18n.t().basket}</h1>
-            <Show
-                when=move || !empty()
-                fallback=move || view! {
-                    <p class="notice">{move || i18n.t().basket_empty}</p>
-                    <A href="/shop" attr:class="button wide">{move || i18n.t().continue_shopping}</A>
+            <h1 class="section-title">{tr(|t| t.basket)}</h1>
+            {move || {
+                if empty.get() {
+                    return view! {
+                        <p class="notice">{tr(|t| t.basket_empty)}</p>
+                        <a href="/shop" class="button wide">{tr(|t| t.continue_shopping)}</a>
+                    }
+                    .into_any();
                 }
-            >
+                view! {
                 <ul class="basket-lines" data-testid="basket-lines">
                     <For
                         each=move || basket.0.with(|b| { b.lines.iter().map(|l| l.product.id).collect::<Vec<_>>() })
@@ -46,17 +48,21 @@ pub fn BasketPage() -> impl IntoView {
                     </For>
                 </ul>
                 <Totals />
-                <Show
-                    when=move || basket.0.with(|b| b.over_available().is_empty())
-                    fallback=move || view! { <p class="field-error" role="alert">{move || i18n.t().fix_basket_first}</p> }
-                >
-                    <A href="/checkout" attr:class="button primary wide">
-                        {move || i18n.t().checkout}
-                        " "
-                        <span class="arrow-next" aria-hidden="true">"→"</span>
-                    </A>
-                </Show>
-            </Show>
+                {move || if ready.get() {
+                    view! {
+                        <a href="/checkout" class="button primary wide">
+                            {tr(|t| t.checkout)}
+                            " "
+                            <span class="arrow-next" aria-hidden="true">"→"</span>
+                        </a>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p class="field-error" role="alert">{tr(|t| t.fix_basket_first)}</p> }.into_any()
+                }}
+                }
+                .into_any()
+            }}
         </main>
     }
 }
@@ -115,7 +121,7 @@ fn BasketRow(id: i64) -> impl IntoView {
                                     class="link-button"
                                     on:click=move |_| basket.0.update(|b| b.set_quantity(id, 0))
                                 >
-                                    {move || i18n.t().remove}
+                                    {tr(|t| t.remove)}
                                 </button>
                             </div>
                         </li>
@@ -131,11 +137,10 @@ pub fn Totals() -> impl IntoView {
     let i18n = use_i18n();
     let basket = use_basket();
     let draft = use_draft();
-    let zones = LocalResource::new(api::zones);
+    let zones = api::json_resource(Signal::stored(Some(api::ZONES_URL.to_string())));
     let zone = move || -> Option<Zone> {
         let code = draft.0.with(|d| d.zone.clone());
-        zones
-            .get()
+        api::decoded::<Vec<Zone>>(zones)
             .and_then(|z| z.ok())
             .and_then(|z| z.into_iter().find(|z| z.code == code))
     };
@@ -145,17 +150,16 @@ pub fn Totals() -> impl IntoView {
     view! {
         <section class="totals" data-testid="totals">
             <label class="field">
-                <span>{move || i18n.t().zone_label}</span>
+                <span>{tr(|t| t.zone_label)}</span>
                 <select
                     name="zone"
                     on:change=move |ev| draft.0.update(|d| d.zone = event_target_value(&ev))
                 >
                     <option value="" selected=move || draft.0.with(|d| d.zone.is_empty())>
-                        {move || i18n.t().choose_zone}
+                        {tr(|t| t.choose_zone)}
                     </option>
                     {move || {
-                        zones
-                            .get()
+                        api::decoded::<Vec<Zone>>(zones)
                             .and_then(|z| z.ok())
                             .unwrap_or_default()
                             .into_iter()

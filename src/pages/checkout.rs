@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::FetchError;
 use crate::components::load_error::message;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 use crate::pages::basket::Totals;
 use crate::state::basket::use_basket;
@@ -24,27 +24,24 @@ pub fn Checkout() -> impl IntoView {
     let navigate = use_navigate();
     let (errors, set_errors) = signal(Vec::<FieldError>::new());
 
-    // Once the server has placed the order, show its confirmation.
-    Effect::new(move |_| {
-        if let SendState::Placed(placed) = orders.state.get() {
+    // Once the server has answered, show the confirmation, or the fields
+    // and sold-out lines it refused, where they belong.
+    Effect::new(move |_| match orders.state.get() {
+        SendState::Placed(placed) => {
             orders.state.set(SendState::Idle);
             navigate(&format!("/order/{}", placed.tracking_token), Default::default());
         }
-    });
-    // A refusal names fields or sold-out lines: show them where they belong.
-    Effect::new(move |_| {
-        if let SendState::Refused(FetchError::Api { fields, sold_out, .. }) = orders.state.get() {
+        SendState::Refused(FetchError::Api { fields, sold_out, .. }) => {
             set_errors.set(fields);
-            if !sold_out.is_empty() {
-                basket.0.update(|b| {
-                    for line in &mut b.lines {
-                        if let Some(s) = sold_out.iter().find(|s| s.product_id == line.product.id) {
-                            line.product.available = s.available;
-                        }
+            basket.0.update(|b| {
+                for line in &mut b.lines {
+                    if let Some(s) = sold_out.iter().find(|s| s.product_id == line.product.id) {
+                        line.product.available = s.available;
                     }
-                });
-            }
+                }
+            });
         }
+        _ => {}
     });
 
     let busy = move || matches!(orders.state.get(), SendState::Sending | SendState::Waiting { .. });
@@ -94,12 +91,12 @@ pub fn Checkout() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink href="/basket" />
-            <h1 class="section-title">{move || i18n.t().checkout_title}</h1>
-            <p class="hint">{move || i18n.t().guest_note}</p>
+            <h1 class="section-title">{tr(|t| t.checkout_title)}</h1>
+            <p class="hint">{tr(|t| t.guest_note)}</p>
             <form class="checkout" on:submit=submit novalidate>
                 <TextField
                     name="name"
-                    label=Signal::derive(move || i18n.t().field_name)
+                    label=tr(|t| t.field_name)
                     value=Signal::derive(move || draft.0.with(|d| d.name.clone()))
                     on_input=Callback::new(move |v| draft.0.update(|d| d.name = v))
                     error=Signal::derive(error_for("customer.name"))
@@ -107,7 +104,7 @@ pub fn Checkout() -> impl IntoView {
                 />
                 <TextField
                     name="phone"
-                    label=Signal::derive(move || i18n.t().field_phone)
+                    label=tr(|t| t.field_phone)
                     value=Signal::derive(move || draft.0.with(|d| d.phone.clone()))
                     on_input=Callback::new(move |v| draft.0.update(|d| d.phone = v))
                     error=Signal::derive(error_for("customer.phone"))
@@ -117,7 +114,7 @@ pub fn Checkout() -> impl IntoView {
                 />
                 <TextField
                     name="address"
-                    label=Signal::derive(move || i18n.t().field_address)
+                    label=tr(|t| t.field_address)
                     value=Signal::derive(move || draft.0.with(|d| d.address.clone()))
                     on_input=Callback::new(move |v| draft.0.update(|d| d.address = v))
                     error=Signal::derive(error_for("customer.address"))
@@ -126,7 +123,7 @@ pub fn Checkout() -> impl IntoView {
                 <Totals />
                 {move || error_for("customer.zone")().map(|e| view! { <p class="field-error" role="alert">{e}</p> })}
                 <fieldset class="field payment">
-                    <legend>{move || i18n.t().field_payment}</legend>
+                    <legend>{tr(|t| t.field_payment)}</legend>
                     {[PaymentMethod::OnDelivery, PaymentMethod::BankTransfer]
                         .into_iter()
                         .map(|method| {

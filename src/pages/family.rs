@@ -5,24 +5,20 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::family_card::FamilyCard;
 use crate::components::product_card::ProductList;
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 use crate::pages::BackLink;
 use crate::pages::product::id_param;
 
 #[component]
 pub fn FamilyPage() -> impl IntoView {
-    let i18n = use_i18n();
     let id = id_param("id");
-    let page = LocalResource::new(move || {
-        let id = id();
-        async move { api::family(id?).await }
-    });
+    let page = api::json_resource(Signal::derive(move || id().ok().map(api::family_url)));
     view! {
         <main class="page">
             <BackLink />
-            {crate::loaded!(page, |page| view! {
+            {crate::loaded!(page, |page: bazar_api::FamilyPage| view! {
                 <FamilyCard family=page.family link=false />
-                <h2 class="section-title">{move || i18n.t().family_products}</h2>
+                <h2 class="section-title">{tr(|t| t.family_products)}</h2>
                 <ProductList products=page.products />
             })}
         </main>

@@ -3,12 +3,11 @@
 
 use bazar_api::{FamilySummary, ProductKind};
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::product_card::ProductList;
 use crate::components::trace_form::TraceForm;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 
 const KINDS: [ProductKind; 5] = [
     ProductKind::Nang,
@@ -21,41 +20,41 @@ const KINDS: [ProductKind; 5] = [
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    let products = LocalResource::new(|| api::products(None, None));
+    let products = api::json_resource(Signal::stored(Some(api::products_url(None, ""))));
     view! {
         <main class="page">
-            <p class="promise">{move || i18n.t().promise}</p>
-            <h1 class="section-title">{move || i18n.t().kinds_title}</h1>
+            <p class="promise">{tr(|t| t.promise)}</p>
+            <h1 class="section-title">{tr(|t| t.kinds_title)}</h1>
             <ul class="kind-tiles">
                 {KINDS
                     .into_iter()
                     .map(|kind| {
                         view! {
                             <li>
-                                <A href=format!("/shop?kind={}", kind.as_str()) attr:class="kind-tile">
+                                <a href=format!("/shop?kind={}", kind.as_str()) class="kind-tile">
                                     <img src=format!("/img/kinds/{}.svg", kind.as_str()) width="64" height="64" alt="" />
                                     <span>{move || i18n.t().kind(kind)}</span>
-                                </A>
+                                </a>
                             </li>
                         }
                     })
                     .collect_view()}
             </ul>
-            {crate::loaded!(products, |list| {
+            {crate::loaded!(products, |list: Vec<bazar_api::Product>| {
                 let families = families_of(&list);
                 let first: Vec<_> = list.into_iter().take(6).collect();
                 view! {
-                    <h2 class="section-title">{move || i18n.t().families_title}</h2>
+                    <h2 class="section-title">{tr(|t| t.families_title)}</h2>
                     <ul class="family-strip">
                         {families.into_iter().take(6).map(|f| view! { <FamilyChip family=f /> }).collect_view()}
                     </ul>
-                    <h2 class="section-title">{move || i18n.t().all_products}</h2>
+                    <h2 class="section-title">{tr(|t| t.all_products)}</h2>
                     <ProductList products=first />
-                    <A href="/shop" attr:class="button wide">
-                        {move || i18n.t().see_all}
+                    <a href="/shop" class="button wide">
+                        {tr(|t| t.see_all)}
                         " "
                         <span class="arrow-next" aria-hidden="true">"→"</span>
-                    </A>
+                    </a>
                 }
             })}
             <section class="panel">
@@ -87,11 +86,11 @@ fn FamilyChip(family: FamilySummary) -> impl IntoView {
     } = family;
     view! {
         <li>
-            <A href=format!("/family/{id}") attr:class="family-chip">
+            <a href=format!("/family/{id}") class="family-chip">
                 <img src=photo width="64" height="64" alt="" loading="lazy" />
                 <span class="family-chip-name">{move || names.get(i18n.locale().lang()).to_string()}</span>
                 <span class="family-chip-village">{move || village.get(i18n.locale().lang()).to_string()}</span>
-            </A>
+            </a>
         </li>
     }
 }

@@ -13,43 +13,36 @@ pub mod trace;
 pub mod track;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 /// The back link at the top of inner pages; its arrow mirrors in Uyghur.
 #[component]
 pub fn BackLink(#[prop(into, default = "/".to_string())] href: String) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <A href=href attr:class="back-link" attr:data-testid="back-link">
+        <a href=href class="back-link" data-testid="back-link">
             <span class="arrow-back" aria-hidden="true">"←"</span>
-            {move || i18n.t().back}
-        </A>
+            {tr(|t| t.back)}
+        </a>
     }
 }
 
-/// Shows `loading` until `resource` has a value, then `ok` or a retryable error.
+/// Shows `loading` until the JSON `resource` has an answer, then `ok` with
+/// it decoded as `$ty`, or a retryable error. (A plain reactive closure,
+/// not `<Transition>`: the suspense machinery costs the download more than
+/// it gives these pages.)
 #[macro_export]
 macro_rules! loaded {
-    ($resource:expr, |$value:ident| $ok:expr) => {{
+    ($resource:expr, |$value:ident: $ty:ty| $ok:expr) => {{
         use leptos::prelude::*;
-        let resource = $resource;
-        let i18n = $crate::i18n::use_i18n();
-        view! {
-            <Transition fallback=move || view! { <p class="notice">{move || i18n.t().loading}</p> }>
-                {move || {
-                    resource
-                        .get()
-                        .map(|result| match result {
-                            Ok($value) => $ok.into_any(),
-                            Err(error) => view! {
-                                <$crate::components::load_error::LoadError error=error on_retry=move |_| resource.refetch() />
-                            }
-                            .into_any(),
-                        })
-                }}
-            </Transition>
+        let resource: $crate::api::JsonResource = $resource;
+        move || match $crate::api::decoded::<$ty>(resource) {
+            None => view! { <p class="notice">{$crate::i18n::tr(|t| t.loading)}</p> }.into_any(),
+            Some(Ok($value)) => $ok.into_any(),
+            Some(Err(error)) => view! {
+                <$crate::components::load_error::LoadError error=error on_retry=move |_| resource.refetch() />
+            }
+            .into_any(),
         }
     }};
 }

@@ -1,10 +1,9 @@
 //! Orders placed from this phone, each with its tracking link.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::price::Price;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 use crate::state::orders::{pending_order, placed_orders, use_orders};
 
@@ -24,32 +23,36 @@ pub fn MyOrders() -> impl IntoView {
     view! {
         <main class="page">
             <BackLink />
-            <h1 class="section-title">{move || i18n.t().my_orders}</h1>
-            <Show when=pending>
-                <p class="banner" role="status">{move || i18n.t().pending_banner}</p>
-            </Show>
-            <Show
-                when=move || !list().is_empty()
-                fallback=move || view! { <p class="notice">{move || i18n.t().no_orders}</p> }
-            >
+            <h1 class="section-title">{tr(|t| t.my_orders)}</h1>
+            {move || (pending()).then(|| view! {
+                <p class="banner" role="status">{tr(|t| t.pending_banner)}</p>
+            })}
+            {move || {
+                let orders = list();
+                if orders.is_empty() {
+                    return view! { <p class="notice">{tr(|t| t.no_orders)}</p> }.into_any();
+                }
+                view! {
                 <ul class="my-orders">
-                    {move || list()
+                    {orders
                         .into_iter()
                         .map(|o| {
                             let created = o.created_at.clone();
                             view! {
                                 <li>
-                                    <A href=format!("/track/{}", o.tracking_token)>
+                                    <a href=format!("/track/{}", o.tracking_token)>
                                         <bdi class="code" dir="ltr">{o.code.clone()}</bdi>
                                         <time>{move || i18n.locale().moment(&created)}</time>
                                         <Price fen=o.total_fen />
-                                    </A>
+                                    </a>
                                 </li>
                             }
                         })
                         .collect_view()}
                 </ul>
-            </Show>
+                }
+                .into_any()
+            }}
         </main>
     }
 }

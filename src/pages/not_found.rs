@@ -1,17 +1,15 @@
 //! A route the app does not know.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::i18n::use_i18n;
+use crate::i18n::tr;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <main class="page">
-            <p class="notice">{move || i18n.t().not_found}</p>
-            <A href="/" attr:class="button">{move || i18n.t().home}</A>
+            <p class="notice">{tr(|t| t.not_found)}</p>
+            <a href="/" class="button">{tr(|t| t.home)}</a>
         </main>
     }
 }

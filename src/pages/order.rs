@@ -4,11 +4,10 @@
 
 use bazar_api::PaymentMethod;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::price::Sums;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::state::orders::placed_orders;
 
 #[component]
@@ -22,8 +21,8 @@ pub fn OrderPlaced() -> impl IntoView {
         <main class="page">
             {move || match placed() {
                 None => view! {
-                    <p class="notice">{move || i18n.t().error_not_found}</p>
-                    <A href=format!("/track/{}", token()) attr:class="button wide">{move || i18n.t().track_order}</A>
+                    <p class="notice">{tr(|t| t.error_not_found)}</p>
+                    <a href=format!("/track/{}", token()) class="button wide">{tr(|t| t.track_order)}</a>
                 }
                     .into_any(),
                 Some(order) => {
@@ -40,8 +39,8 @@ pub fn OrderPlaced() -> impl IntoView {
                     view! {
                         <section class="confirmation" data-testid="confirmation">
                             <img src="/img/kinds/eggs.svg" width="64" height="64" alt="" />
-                            <h1>{move || i18n.t().thanks_title}</h1>
-                            <p class="label">{move || i18n.t().order_code}</p>
+                            <h1>{tr(|t| t.thanks_title)}</h1>
+                            <p class="label">{tr(|t| t.order_code)}</p>
                             <p class="order-code"><bdi class="code" dir="ltr" data-testid="order-code">{order.code.clone()}</bdi></p>
                             <Sums subtotal=order.subtotal_fen shipping=Some(order.shipping_fen) total=order.total_fen />
                             <p class="hint">
@@ -50,16 +49,16 @@ pub fn OrderPlaced() -> impl IntoView {
                                     PaymentMethod::BankTransfer => i18n.t().bank_details,
                                 }}
                             </p>
-                            <p class="label">{move || i18n.t().tracking_link}</p>
+                            <p class="label">{tr(|t| t.tracking_link)}</p>
                             <p class="tracking-link"><bdi dir="ltr"><a href=link.clone() data-testid="tracking-link">{link.clone()}</a></bdi></p>
-                            <p class="hint">{move || i18n.t().tracking_link_hint}</p>
+                            <p class="hint">{tr(|t| t.tracking_link_hint)}</p>
                             <div class="button-row">
                                 <button type="button" class="button secondary" on:click=copy>
                                     {move || if copied.get() { i18n.t().copied } else { i18n.t().copy_link }}
                                 </button>
-                                <A href=format!("/track/{}", order.tracking_token) attr:class="button primary">
-                                    {move || i18n.t().track_order}
-                                </A>
+                                <a href=format!("/track/{}", order.tracking_token) class="button primary">
+                                    {tr(|t| t.track_order)}
+                                </a>
                             </div>
                         </section>
                     }

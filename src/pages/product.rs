@@ -2,7 +2,6 @@
 
 use bazar_api::ProductDetail;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, FetchError};
@@ -10,7 +9,7 @@ use crate::components::family_card::FamilyCard;
 use crate::components::price::Price;
 use crate::components::product_card::availability;
 use crate::components::stepper::Stepper;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 use crate::state::basket::use_basket;
 
@@ -29,14 +28,11 @@ pub fn id_param(name: &'static str) -> impl Fn() -> Result<i64, FetchError> + Co
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let id = id_param("id");
-    let detail = LocalResource::new(move || {
-        let id = id();
-        async move { api::product(id?).await }
-    });
+    let detail = api::json_resource(Signal::derive(move || id().ok().map(api::product_url)));
     view! {
         <main class="page">
             <BackLink href="/shop" />
-            {crate::loaded!(detail, |detail| view! { <ProductView detail=detail /> })}
+            {crate::loaded!(detail, |detail: ProductDetail| view! { <ProductView detail=detail /> })}
         </main>
     }
 }
@@ -65,27 +61,27 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
             <h1 class="product-title">{move || names.get(lang()).to_string()}</h1>
             <p class="product-price big">
                 <Price fen=product.price_fen />
-                <span class="unit">" " {move || i18n.t().per_unit} " " {move || unit.get(lang()).to_string()}</span>
+                <span class="unit">" " {tr(|t| t.per_unit)} " " {move || unit.get(lang()).to_string()}</span>
             </p>
             <p class="product-left">
                 {move || availability(i18n.locale(), i18n.t(), product.capacity, product.available)}
             </p>
-            <Show when=move || { available > 0 }>
+            {move || (available > 0).then(|| view! {
                 <div class="buy-row">
                     <Stepper value=quantity max=available.min(999) as u32 />
                     <button type="button" class="button primary" on:click=add.clone()>
-                        {move || i18n.t().add_to_basket}
+                        {tr(|t| t.add_to_basket)}
                     </button>
                 </div>
-            </Show>
-            <Show when=move || added.get()>
+            })}
+            {move || (added.get()).then(|| view! {
                 <p class="added" role="status">
-                    {move || i18n.t().added_to_basket}
+                    {tr(|t| t.added_to_basket)}
                     " · "
-                    <A href="/basket">{move || i18n.t().view_basket}</A>
+                    <a href="/basket">{tr(|t| t.view_basket)}</a>
                 </p>
-            </Show>
-            <h2 class="section-title">{move || i18n.t().the_family}</h2>
+            })}
+            <h2 class="section-title">{tr(|t| t.the_family)}</h2>
             <FamilyCard family=family />
         </article>
     }

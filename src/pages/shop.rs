@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::product_card::ProductList;
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 
 #[component]
@@ -18,10 +18,7 @@ pub fn Shop() -> impl IntoView {
     let kind = move || query.read().get("kind").and_then(|k| ProductKind::parse(&k));
     let text = move || query.read().get("q").unwrap_or_default();
     let sort = move || query.read().get("sort").unwrap_or_default();
-    let products = LocalResource::new(move || {
-        let (kind, text) = (kind(), text());
-        api::products(kind.map(|k| k.as_str().to_string()), Some(text))
-    });
+    let products = api::json_resource(Signal::derive(move || Some(api::products_url(kind(), &text()))));
     let (typed, set_typed) = signal(text());
 
     let go = {
@@ -63,16 +60,16 @@ pub fn Shop() -> impl IntoView {
                     go_search(kind(), typed.get_untracked(), sort());
                 }
             >
-                <label class="visually-hidden" for="search">{move || i18n.t().search_label}</label>
+                <label class="visually-hidden" for="search">{tr(|t| t.search_label)}</label>
                 <input
                     id="search"
                     type="search"
                     enterkeyhint="search"
-                    placeholder=move || i18n.t().search_placeholder
+                    placeholder=tr(|t| t.search_placeholder)
                     prop:value=typed
                     on:input=move |ev| set_typed.set(event_target_value(&ev))
                 />
-                <button type="submit" class="button">{move || i18n.t().search_label}</button>
+                <button type="submit" class="button">{tr(|t| t.search_label)}</button>
             </form>
             <div class="chips" role="group">
                 {std::iter::once(None)
@@ -96,14 +93,14 @@ pub fn Shop() -> impl IntoView {
                     .collect_view()}
             </div>
             <label class="sort">
-                {move || i18n.t().sort_label}
+                {tr(|t| t.sort_label)}
                 <select on:change=move |ev| go_sort(kind(), text(), event_target_value(&ev))>
-                    <option value="" selected=move || sort().is_empty()>{move || i18n.t().sort_default}</option>
-                    <option value="price_asc" selected=move || sort() == "price_asc">{move || i18n.t().sort_price_asc}</option>
-                    <option value="price_desc" selected=move || sort() == "price_desc">{move || i18n.t().sort_price_desc}</option>
+                    <option value="" selected=move || sort().is_empty()>{tr(|t| t.sort_default)}</option>
+                    <option value="price_asc" selected=move || sort() == "price_asc">{tr(|t| t.sort_price_asc)}</option>
+                    <option value="price_desc" selected=move || sort() == "price_desc">{tr(|t| t.sort_price_desc)}</option>
                 </select>
             </label>
-            {crate::loaded!(products, |list| {
+            {crate::loaded!(products, |list: Vec<bazar_api::Product>| {
                 let mut list = list;
                 match sort().as_str() {
                     "price_asc" => list.sort_by_key(|p| (p.price_fen, p.id)),

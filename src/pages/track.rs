@@ -7,20 +7,19 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::price::{Price, Sums};
-use crate::i18n::use_i18n;
+use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 
 #[component]
 pub fn Track() -> impl IntoView {
     let params = use_params_map();
-    let tracking = LocalResource::new(move || {
-        let token = params.read().get("token").unwrap_or_default();
-        async move { api::tracking(&token).await }
-    });
+    let tracking = api::json_resource(Signal::derive(move || {
+        params.read().get("token").map(|token| api::tracking_url(&token))
+    }));
     view! {
         <main class="page">
             <BackLink href="/orders" />
-            {crate::loaded!(tracking, |tracking| view! { <Timeline tracking=tracking /> })}
+            {crate::loaded!(tracking, |tracking: Tracking| view! { <Timeline tracking=tracking /> })}
         </main>
     }
 }
@@ -37,7 +36,7 @@ fn Timeline(tracking: Tracking) -> impl IntoView {
     };
     let events = tracking.events.clone();
     view! {
-        <h1 class="section-title">{move || i18n.t().track_title}</h1>
+        <h1 class="section-title">{tr(|t| t.track_title)}</h1>
         <p class="order-code"><bdi class="code" dir="ltr">{tracking.code.clone()}</bdi></p>
         <ol class="timeline" data-testid="timeline">
             {steps
@@ -54,7 +53,7 @@ fn Timeline(tracking: Tracking) -> impl IntoView {
                                 view! {
                                     <time datetime=e.at.clone()>{move || i18n.locale().moment(&at)}</time>
                                     {e.waybill.map(|w| view! {
-                                        <span class="waybill">{move || i18n.t().waybill} " " <bdi class="code" dir="ltr">{w.clone()}</bdi></span>
+                                        <span class="waybill">{tr(|t| t.waybill)} " " <bdi class="code" dir="ltr">{w.clone()}</bdi></span>
                                     })}
                                 }
                             })}
@@ -63,7 +62,7 @@ fn Timeline(tracking: Tracking) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
-        <h2 class="section-title">{move || i18n.t().lines_title}</h2>
+        <h2 class="section-title">{tr(|t| t.lines_title)}</h2>
         <ul class="order-lines">
             {tracking
                 .lines
@@ -78,7 +77,7 @@ fn Timeline(tracking: Tracking) -> impl IntoView {
                                 {move || names.get(lang()).to_string()} " × " <bdi dir="ltr">{line.quantity}</bdi>
                             </p>
                             <p class="product-family">
-                                {move || i18n.t().from_family} " "
+                                {tr(|t| t.from_family)} " "
                                 <a href=format!("/family/{}", line.family_id)>{move || family.get(lang()).to_string()}</a>
                                 " · " {move || village.get(lang()).to_string()}
                             </p>

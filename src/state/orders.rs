@@ -184,7 +184,7 @@ impl FetchError {
     /// Whether sending again may succeed: no answer, or a passing problem.
     pub fn is_retryable(&self) -> bool {
         match self {
-            FetchError::Network(_) | FetchError::Decode(_) => true,
+            FetchError::Network | FetchError::Decode => true,
             FetchError::Api { status, .. } => *status >= 500 || *status == 408 || *status == 429,
         }
     }

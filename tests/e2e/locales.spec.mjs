@@ -78,6 +78,13 @@ for (const locale of LOCALES) {
       expect(overflow, `${screen.name}: no sideways scrolling`).toBeLessThanOrEqual(0);
 
       await expect(page.getByRole('link', { name: new RegExp(locale.basket) })).toBeVisible();
+      if (screen.name === 'home' && locale.dir === 'ltr') {
+        // A first visit to a screen without Uyghur text does not download the Uyghur font.
+        await expect(page.getByTestId('product-list')).toBeVisible();
+        const fetched = await page.evaluate(() =>
+          performance.getEntriesByType('resource').map((r) => r.name).filter((n) => n.endsWith('.woff2')));
+        expect(fetched).toEqual([]);
+      }
       await page.screenshot({ path: join(SCREENSHOTS, locale.tag, `${screen.name}.png`), fullPage: true });
     }
 
