@@ -54,3 +54,18 @@ test('switching the language needs no reload', async ({ page, request }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
 });
+
+test('the app runs under its Content-Security-Policy with no violation', async ({ page }) => {
+  const problems = [];
+  page.on('console', (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) problems.push(m.text()); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`Refused to: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const response = await page.goto('/');
+  expect(response.headers()['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval' 'nonce-");
+  await expect(page.getByTestId('product-list')).toBeVisible();
+  await page.goto('/basket');
+  await page.goto('/trace/ZZZZ2222');
+  await expect(page.getByRole('alert')).toBeVisible();
+  expect(problems).toEqual([]);
+});
