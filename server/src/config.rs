@@ -4,6 +4,17 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// What to do besides serving.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum Command {
+    /// Write a consistent copy of the live database to a new file, while the
+    /// server keeps taking orders. Restore by starting a server on the copy.
+    Backup {
+        /// The file to write; it must not exist yet.
+        to: PathBuf,
+    },
+}
+
 #[derive(Debug, Clone, clap::Parser)]
 #[command(name = "bazar-server", version, about = "The Bazar shop server")]
 pub struct Config {
@@ -20,4 +31,6 @@ pub struct Config {
     /// (for load tests from one address).
     #[arg(long, env = "BAZAR_RATE_LIMITS", default_value = "on", value_parser = ["on", "off"])]
     pub rate_limits: String,
+    #[command(subcommand)]
+    pub command: Option<Command>,
 }

@@ -1,6 +1,7 @@
 //! Starts the Bazar server: reads the configuration, opens the database and
 //! serves until SIGINT or SIGTERM.
 
+use bazar_server::config::Command;
 use bazar_server::{AppState, Config, Store};
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
@@ -13,6 +14,13 @@ async fn main() -> anyhow::Result<()> {
         )
         .init();
     let config = Config::parse();
+    if let Some(Command::Backup { to }) = &config.command {
+        let store = Store::open_existing(&config.db).await?;
+        store.backup(to).await?;
+        store.close().await;
+        println!("backed up {} to {}", config.db.display(), to.display());
+        return Ok(());
+    }
     let store = Store::open(&config.db).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(

@@ -34,9 +34,23 @@ impl Store {
     /// Opens (creating if needed) the SQLite file at `path`, applies the
     /// migrations and seeds the demo hub into an empty database.
     pub async fn open(path: &Path) -> anyhow::Result<Store> {
+        let store = Store::connect(path, true).await?;
+        sqlx::migrate!("./migrations").run(&store.pool).await?;
+        seed::seed_if_empty(&store, current_week()).await?;
+        Ok(store)
+    }
+
+    /// Opens an existing database as it is, without migrating or seeding:
+    /// for reading it (a backup) beside a running server, which must not
+    /// wait for the write lock.
+    pub async fn open_existing(path: &Path) -> anyhow::Result<Store> {
+        Store::connect(path, false).await
+    }
+
+    async fn connect(path: &Path, create: bool) -> anyhow::Result<Store> {
         let options = SqliteConnectOptions::from_str("sqlite:")?
             .filename(path)
-            .create_if_missing(true)
+            .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             // An acknowledged order must survive a power cut.
             .synchronous(SqliteSynchronous::Full)
@@ -46,10 +60,7 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        let store = Store { pool };
-        seed::seed_if_empty(&store, current_week()).await?;
-        Ok(store)
+        Ok(Store { pool })
     }
 
     /// Starts a write transaction that takes SQLite's write lock at once, so
@@ -57,6 +68,22 @@ impl Store {
     /// with SQLITE_BUSY when a read lock would have to be upgraded.
     async fn write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Writes a consistent copy of the database to `to` (which must not
+    /// exist): SQLite's `VACUUM INTO` reads one snapshot while writers go on.
+    pub async fn backup(&self, to: &Path) -> anyhow::Result<()> {
+        if to.exists() {
+            anyhow::bail!("{} exists already", to.display());
+        }
+        let target = to
+            .to_str()
+            .ok_or_else(|| anyhow::anyhow!("the backup path is not UTF-8"))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// True when the database answers a query.
