@@ -11,7 +11,7 @@ export BAZAR_ADDR BAZAR_DB
 
 SERVER_BIN := $(CARGO_TARGET_DIR)/server/bazar-server
 
-.PHONY: run test setup setup-browser build app server clean
+.PHONY: run test soak setup setup-browser build app server clean
 
 ## Build the app and the server, then serve the shop on $(BAZAR_ADDR) (demo data in $(BAZAR_DB)).
 run: setup build
@@ -21,6 +21,10 @@ run: setup build
 ## Every test: formatting, lints, unit, server, browser component and end-to-end tests, size guard.
 test: setup setup-browser
 	@scripts/test.sh
+
+## 500 SIGKILLs while orders are placed; prints the totals.
+soak: setup server
+	@python3 tests/crash/crash_loop.py $(SERVER_BIN) --loops 500
 
 setup:
 	@scripts/setup.sh

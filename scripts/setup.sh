@@ -14,7 +14,17 @@ as_root() {
 }
 
 if [ "${1:-}" = "--browser" ]; then
-  if command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list | grep -q "Noto Sans CJK"; then
+  # Test-only tools: schemathesis (PyPI, pinned) fuzzes the API from its OpenAPI document.
+  if [ -x target/testvenv/bin/st ] && cmp -s scripts/test-requirements.txt target/testvenv/.requirements 2>/dev/null; then
+    skip "schemathesis $(target/testvenv/bin/pip show schemathesis 2>/dev/null | awk '/^Version/ {print $2}')"
+  else
+    step "Installing schemathesis into target/testvenv (pip)"
+    python3 -m venv target/testvenv
+    target/testvenv/bin/pip install --quiet --disable-pip-version-check -r scripts/test-requirements.txt
+    cp scripts/test-requirements.txt target/testvenv/.requirements
+  fi
+
+  if command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list | grep "Noto Sans CJK" >/dev/null; then
     skip "chromium $(chromium --version 2>/dev/null | awk '{print $2}') and chromedriver"
   else
     step "Installing Chromium and ChromeDriver from Debian (apt-get)"
