@@ -26,18 +26,31 @@ pub enum PaymentMethod {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50, pattern = r"\S"))]
     pub name: String,
-    /// A mainland mobile number: 11 digits starting with 1[3-9].
+    /// A mainland mobile number: 11 digits starting with 1[3-9] (spaces,
+    /// dashes and a +86 prefix are also accepted).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^1[3-9][0-9]{9}$"))]
     pub phone: String,
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 200, pattern = r"\S")
+    )]
     pub address: String,
     /// The delivery zone's code, from `GET /api/zones`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 1, max_length = 32, pattern = r"^[a-z_]+$")
+    )]
     pub zone: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineRequest {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub product_id: i64,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 999))]
     pub quantity: u32,
 }
 
@@ -46,6 +59,8 @@ pub struct LineRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRequest {
     pub customer: Customer,
+    /// At most 50 lines, each product once.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 50))]
     pub lines: Vec<LineRequest>,
     pub payment: PaymentMethod,
 }

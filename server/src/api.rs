@@ -107,11 +107,13 @@ async fn health(State(state): State<AppState>) -> impl IntoResponse {
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ProductQuery {
-    /// Only this kind: nang, eggs, honey, quilt, dried_fruit, other.
+    /// Only this kind.
+    #[param(value_type = Option<ProductKind>)]
     kind: Option<String>,
     /// Only this family's products.
     family: Option<i64>,
     /// Text to find in product or family names, in any language.
+    #[param(max_length = 100)]
     q: Option<String>,
 }
 
@@ -131,11 +133,16 @@ async fn list_products(
             Some(ProductKind::parse(k).ok_or_else(|| AppError::BadRequest(format!("unknown kind {k:?}")))?)
         }
     };
+    // Uyghur typed on a phone may arrive decomposed; the catalog is stored composed.
     let text = query
         .q
-        // Uyghur typed on a phone may arrive decomposed; the catalog is stored composed.
         .map(|q| q.trim().nfc().collect::<String>())
-        .filter(|q| !q.is_empty() && q.chars().count() <= 100);
+        .filter(|q| !q.is_empty());
+    if text.as_ref().is_some_and(|q| q.chars().count() > 100) {
+        return Err(AppError::BadRequest(
+            "the search text is longer than 100 characters".into(),
+        ));
+    }
     let filter = ProductFilter {
         kind,
         family: query.family,
@@ -200,7 +207,7 @@ fn is_uuid(key: &str) -> bool {
 
 /// Places a guest order exactly once per `Idempotency-Key`.
 #[utoipa::path(post, path = "/api/orders", request_body = OrderRequest,
-    params(("Idempotency-Key" = String, Header, description = "A UUID made by the client for this order; retries send the same")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", description = "A UUID made by the client for this order; retries send the same")),
     responses(
         (status = 201, description = "Placed (or the first answer replayed for a retry)", body = PlacedOrder),
         (status = 400, description = "Missing or malformed Idempotency-Key, or malformed JSON", body = ApiError),

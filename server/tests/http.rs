@@ -106,6 +106,7 @@ async fn one_product_comes_with_its_family() {
 #[tokio::test]
 async fn errors_are_json_with_a_stable_code() {
     let server = TestServer::start().await;
+    let long_search = format!("/api/products?q={}", "蛋".repeat(101));
     for (path, status, code) in [
         ("/api/products/999999", StatusCode::NOT_FOUND, ErrorCode::NotFound),
         (
@@ -124,6 +125,11 @@ async fn errors_are_json_with_a_stable_code() {
             ErrorCode::BadRequest,
         ),
         ("/api/nothing-here", StatusCode::NOT_FOUND, ErrorCode::NotFound),
+        (
+            long_search.as_str(),
+            StatusCode::BAD_REQUEST,
+            ErrorCode::BadRequest,
+        ),
     ] {
         let response = server.get(path).await;
         assert_eq!(response.status(), status, "{path}");
@@ -178,6 +184,49 @@ async fn deep_links_return_the_app_and_assets_are_cached() {
         server.get("/img/missing.svg").await.status(),
         StatusCode::NOT_FOUND
     );
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let server = TestServer::start().await;
+    let page = server.get("/product/3").await;
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_string();
+    assert!(nonce.len() >= 32);
+    for part in [
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+        "connect-src 'self'",
+        "'wasm-unsafe-eval'",
+    ] {
+        assert!(csp.contains(part), "{part} missing from {csp}");
+    }
+    let second = server.get("/").await;
+    assert!(
+        !second.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains(&nonce),
+        "a nonce per response"
+    );
+
+    for path in ["/", "/api/products", "/img/logo.svg", "/api/nothing"] {
+        let response = server.get(path).await;
+        let headers = response.headers();
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert!(headers.contains_key("content-security-policy"), "{path}");
+    }
     server.stop().await;
 }
 

@@ -42,7 +42,7 @@ pub fn Home() -> impl IntoView {
             </ul>
             {crate::loaded!(products, |list: Vec<bazar_api::Product>| {
                 let families = families_of(&list);
-                let first: Vec<_> = list.into_iter().take(6).collect();
+                let first = a_taste_of_each_kind(list, 6);
                 view! {
                     <h2 class="section-title">{tr(|t| t.families_title)}</h2>
                     <ul class="family-strip">
@@ -62,6 +62,24 @@ pub fn Home() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// Up to `n` products, taking the kinds in turn, so the home page shows
+/// eggs and honey as well as nang.
+fn a_taste_of_each_kind(products: Vec<bazar_api::Product>, n: usize) -> Vec<bazar_api::Product> {
+    let mut by_kind: Vec<Vec<bazar_api::Product>> = KINDS
+        .iter()
+        .map(|kind| products.iter().filter(|p| p.kind == *kind).cloned().collect())
+        .collect();
+    let mut picked = Vec::with_capacity(n);
+    while picked.len() < n && by_kind.iter().any(|k| !k.is_empty()) {
+        for kind in by_kind.iter_mut().filter(|k| !k.is_empty()) {
+            if picked.len() < n {
+                picked.push(kind.remove(0));
+            }
+        }
+    }
+    picked
 }
 
 /// Each family once, in the order their products come.

@@ -25,7 +25,7 @@ test('browse, basket, guest checkout and tracking', async ({ page, request }) =>
   await expect(page.getByRole('heading', { name: '想买点什么？' })).toBeVisible();
   await shot(page, 'shop-home-zh');
 
-  await page.getByRole('link', { name: '鸡蛋' }).click();
+  await page.getByRole('link', { name: '鸡蛋', exact: true }).click();
   await expect(page).toHaveURL(/\/shop\?kind=eggs/);
   const cards = page.getByTestId('product-list').getByRole('listitem');
   await expect(cards.first()).toBeVisible();
