@@ -215,12 +215,18 @@ fn is_uuid(key: &str) -> bool {
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "Body is not JSON", body = ApiError),
         (status = 422, description = "Invalid fields, or the key was used for another order", body = ApiError),
+        (status = 429, description = "Too many orders from this address; see Retry-After", body = ApiError),
     ))]
 async fn place_order(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Result<Json<OrderRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
+    state
+        .order_limiter
+        .check(addr.ip())
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())

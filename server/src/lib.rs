@@ -34,19 +34,23 @@ pub struct AppState {
     pub store: Store,
     /// Trace look-ups per address.
     pub trace_limiter: std::sync::Arc<limit::RateLimiter>,
+    /// Order placements per address.
+    pub order_limiter: std::sync::Arc<limit::RateLimiter>,
 }
 
 impl AppState {
     /// Trace look-ups: 30 a minute from one address is plenty for a person
-    /// with a basket of eggs, and far too slow to guess codes.
+    /// with a basket of eggs, and far too slow to guess codes. Orders: 30 a
+    /// minute from one address leaves room for a family's phones behind one
+    /// mobile gateway and for retries, and stops a script from emptying the
+    /// shelves with fake orders.
     pub fn new(store: Store, rate_limits: bool) -> AppState {
+        let per_minute =
+            |n| std::sync::Arc::new(limit::RateLimiter::new(n, Duration::from_secs(60), rate_limits));
         AppState {
             store,
-            trace_limiter: std::sync::Arc::new(limit::RateLimiter::new(
-                30,
-                Duration::from_secs(60),
-                rate_limits,
-            )),
+            trace_limiter: per_minute(30),
+            order_limiter: per_minute(30),
         }
     }
 }
@@ -74,6 +78,7 @@ pub fn app(state: AppState, dist: &std::path::Path) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
+        .layer(axum::middleware::from_fn(web::strict_transport_security))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(

@@ -12,7 +12,7 @@ use serde_json::json;
 
 #[tokio::test]
 async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
-    let server = Arc::new(TestServer::start().await);
+    let server = Arc::new(TestServer::start_unlimited().await);
     let products: Vec<bazar_api::Product> = server.get("/api/products").await.json().await.unwrap();
     // The product with the most left, so the writers don't run out.
     let plenty = products.iter().max_by_key(|p| p.available).unwrap();

@@ -219,6 +219,22 @@ async fn every_response_carries_the_security_headers() {
         "a nonce per response"
     );
 
+    assert!(
+        !page.headers().contains_key("strict-transport-security"),
+        "plain HTTP gets no HSTS"
+    );
+    let behind_tls = server
+        .client
+        .get(server.url("/"))
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        behind_tls.headers()["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+
     for path in ["/", "/api/products", "/img/logo.svg", "/api/nothing"] {
         let response = server.get(path).await;
         let headers = response.headers();

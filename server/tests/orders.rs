@@ -110,7 +110,7 @@ async fn an_order_is_placed_and_tracked_with_its_families() {
 
 #[tokio::test]
 async fn a_hundred_buyers_for_the_last_ten_eggs() {
-    let server = std::sync::Arc::new(TestServer::start().await);
+    let server = std::sync::Arc::new(TestServer::start_unlimited().await);
     let eggs = last_ten_eggs(&server).await;
     let mut tasks = Vec::new();
     for _ in 0..100 {
@@ -195,7 +195,7 @@ async fn a_replay_returns_the_first_answer_and_another_body_is_refused() {
 
 #[tokio::test]
 async fn bad_requests_get_a_4xx_json_error_never_a_5xx() {
-    let server = TestServer::start().await;
+    let server = TestServer::start_unlimited().await;
     let eggs = last_ten_eggs(&server).await;
     let good = order_body(eggs.id, 1);
     let with = |path: &[&str], value: Value| {
@@ -415,6 +415,32 @@ async fn families_zones_and_trace_codes() {
         StatusCode::NOT_FOUND
     );
     server.stop().await;
+}
+
+#[tokio::test]
+async fn order_placement_is_throttled_by_default() {
+    let server = TestServer::start().await;
+    let products = products(&server).await;
+    let plenty = products.iter().max_by_key(|p| p.available).unwrap();
+    for _ in 0..30 {
+        let response = post_order(&server, &new_key(), &order_body(plenty.id, 1)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let refused = post_order(&server, &new_key(), &order_body(plenty.id, 1)).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key("retry-after"));
+    let after = products_of(&server, plenty.id).await;
+    assert_eq!(after, plenty.available - 30, "the refused order took nothing");
+    server.stop().await;
+}
+
+async fn products_of(server: &TestServer, id: i64) -> i64 {
+    products(server)
+        .await
+        .into_iter()
+        .find(|p| p.id == id)
+        .unwrap()
+        .available
 }
 
 #[tokio::test]

@@ -18,12 +18,22 @@ pub struct TestServer {
 }
 
 impl TestServer {
+    /// A server as deployed: rate limits on.
     pub async fn start() -> TestServer {
-        TestServer::start_in(tempfile::tempdir().unwrap()).await
+        TestServer::start_with(tempfile::tempdir().unwrap(), true).await
+    }
+
+    /// A server for load from this one address: rate limits off.
+    pub async fn start_unlimited() -> TestServer {
+        TestServer::start_with(tempfile::tempdir().unwrap(), false).await
     }
 
     /// Starts on the database already in `dir` (or a new one).
     pub async fn start_in(dir: tempfile::TempDir) -> TestServer {
+        TestServer::start_with(dir, true).await
+    }
+
+    async fn start_with(dir: tempfile::TempDir, rate_limits: bool) -> TestServer {
         let db = dir.path().join("bazar.db");
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("img")).unwrap();
@@ -44,7 +54,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            bazar_server::serve(listener, AppState::new(store, true), &dist, async {
+            bazar_server::serve(listener, AppState::new(store, rate_limits), &dist, async {
                 let _ = rx.await;
             })
             .await
