@@ -37,6 +37,7 @@ build: app server
 app:
 	@echo "==> Building the app (release wasm, trunk)"
 	@trunk build --release
+	@node scripts/precompress.mjs dist
 
 server:
 	@echo "==> Building the server"

@@ -25,6 +25,7 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
 
 step "Release build (trunk, wasm-opt -Oz) and the server"
 trunk build --release
+node scripts/precompress.mjs dist
 cargo build --profile server -p bazar-server --locked
 
 step "Size guard"

@@ -247,6 +247,27 @@ async fn every_response_carries_the_security_headers() {
 }
 
 #[tokio::test]
+async fn precompressed_assets_are_sent_as_they_are() {
+    let server = TestServer::start().await;
+    let response = server
+        .client
+        .get(server.url("/bazar-0123456789abcdef_bg.wasm"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "application/wasm");
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"brotli bytes");
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn json_is_compressed_when_asked() {
     let server = TestServer::start().await;
     let response = server

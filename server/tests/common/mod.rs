@@ -43,6 +43,8 @@ impl TestServer {
         )
         .unwrap();
         std::fs::write(dist.join("bazar-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        // What scripts/precompress.mjs writes beside it (the content only has to be recognisable).
+        std::fs::write(dist.join("bazar-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();
         std::fs::write(
             dist.join("img/logo.svg"),
             "<svg xmlns='http://www.w3.org/2000/svg'/>",
