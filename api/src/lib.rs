@@ -16,8 +16,8 @@ pub use catalog::{
 pub use error::{ApiError, ErrorBody, ErrorCode, FieldError};
 pub use money::Fen;
 pub use order::{
-    Customer, LineRequest, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, SoldOutLine, Tracking,
-    TrackingEvent, TrackingLine, Zone,
+    Customer, LineRequest, OrderRequest, OrderStatus, PaymentInstructions, PaymentMethod, PlacedOrder,
+    SoldOutLine, Tracking, TrackingEvent, TrackingLine, Zone,
 };
 pub use trace::Trace;
 

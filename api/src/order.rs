@@ -78,6 +78,20 @@ pub struct PlacedOrder {
     pub total_fen: Fen,
     pub payment: PaymentMethod,
     pub created_at: String,
+    /// Where to send a bank transfer (only for `bank_transfer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pay_to: Option<PaymentInstructions>,
+}
+
+/// What a customer paying by transfer must send, and to whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentInstructions {
+    pub payee: String,
+    pub bank: String,
+    pub account: String,
+    /// What to write in the transfer's note: the order code.
+    pub reference: String,
 }
 
 /// A delivery zone (`GET /api/zones`).

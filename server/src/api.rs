@@ -10,8 +10,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use bazar_api::{
     ApiError, Capacity, Customer, ErrorBody, ErrorCode, Family, FamilyPage, FamilySummary, FieldError,
-    Health, LineRequest, Localized, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, Product,
-    ProductDetail, ProductKind, SoldOutLine, Trace, Tracking, TrackingEvent, TrackingLine, Zone,
+    Health, LineRequest, Localized, OrderRequest, OrderStatus, PaymentInstructions, PaymentMethod,
+    PlacedOrder, Product, ProductDetail, ProductKind, SoldOutLine, Trace, Tracking, TrackingEvent,
+    TrackingLine, Zone,
 };
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -59,6 +60,7 @@ use crate::store::{Placement, ProductFilter, current_week};
         Customer,
         LineRequest,
         PaymentMethod,
+        PaymentInstructions,
         PlacedOrder,
         SoldOutLine,
         Tracking,

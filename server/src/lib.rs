@@ -5,6 +5,7 @@ pub mod api;
 pub mod config;
 pub mod error;
 pub mod limit;
+pub mod payment;
 pub mod store;
 pub mod web;
 

@@ -77,6 +77,9 @@ async fn an_order_is_placed_and_tracked_with_its_families() {
     assert_eq!(placed.shipping_fen, beijing.shipping_fen);
     assert_eq!(placed.total_fen.0, subtotal + beijing.shipping_fen.0);
     assert!(placed.code.starts_with("BZ-"));
+    let pay_to = placed.pay_to.as_ref().expect("a transfer says where to send it");
+    assert_eq!(pay_to.reference, placed.code);
+    assert!(!pay_to.account.is_empty() && !pay_to.payee.is_empty());
     assert_eq!(placed.tracking_token.len(), 32, "128 bits as hex");
 
     let tracking: Tracking = server

@@ -216,6 +216,14 @@ catalog! {
     pay_courier_hint,
     /// After placing, bank transfer.
     bank_details,
+    /// Who receives a transfer.
+    payee,
+    /// The bank of the account.
+    bank_name,
+    /// The account number.
+    account,
+    /// What to write in the transfer's note.
+    transfer_note,
     /// Tracking page title.
     track_title,
     /// Status: placed.

@@ -36,6 +36,7 @@ pub fn OrderPlaced() -> impl IntoView {
                         }
                     };
                     let payment = order.payment;
+                    let pay_to = order.pay_to.clone();
                     view! {
                         <section class="confirmation" data-testid="confirmation">
                             <img src="/img/kinds/eggs.svg" width="64" height="64" alt="" />
@@ -49,6 +50,18 @@ pub fn OrderPlaced() -> impl IntoView {
                                     PaymentMethod::BankTransfer => i18n.t().bank_details,
                                 }}
                             </p>
+                            {pay_to.map(|to| view! {
+                                <dl class="pay-to" data-testid="pay-to">
+                                    <dt>{tr(|t| t.payee)}</dt>
+                                    <dd>{to.payee}</dd>
+                                    <dt>{tr(|t| t.bank_name)}</dt>
+                                    <dd>{to.bank}</dd>
+                                    <dt>{tr(|t| t.account)}</dt>
+                                    <dd><bdi class="code" dir="ltr">{to.account}</bdi></dd>
+                                    <dt>{tr(|t| t.transfer_note)}</dt>
+                                    <dd><bdi class="code" dir="ltr">{to.reference}</bdi></dd>
+                                </dl>
+                            })}
                             <p class="label">{tr(|t| t.tracking_link)}</p>
                             <p class="tracking-link"><bdi dir="ltr"><a href=link.clone() data-testid="tracking-link">{link.clone()}</a></bdi></p>
                             <p class="hint">{tr(|t| t.tracking_link_hint)}</p>

@@ -68,11 +68,15 @@ test('browse, basket, guest checkout and tracking', async ({ page, request }) =>
   await page.reload();
   await expect(page.locator('#field-name')).toHaveValue('王小明');
   await page.locator('#field-phone').fill('138 0013 8000');
+  await page.getByRole('radio', { name: '银行转账' }).check();
   await page.getByTestId('place-order').click();
 
   await expect(page.getByTestId('confirmation')).toBeVisible();
   await expect(page.getByTestId('order-code')).toHaveText(/^BZ-[2-9A-HJ-NP-Z]{8}$/);
   await expect(page.getByTestId('basket-count')).toHaveCount(0);
+  const code = await page.getByTestId('order-code').textContent();
+  await expect(page.getByTestId('pay-to')).toContainText('6222 0000 1234 5678');
+  await expect(page.getByTestId('pay-to')).toContainText(code);
   expect(await available(request, eggs.id)).toBe(eggs.available - 2);
   await shot(page, 'shop-confirmation-zh');
 

@@ -8,6 +8,7 @@ use bazar_api::{
 use sqlx::{FromRow, Row};
 
 use super::{Store, random_code, random_token};
+use crate::payment::{self, HubAccount};
 
 /// What became of a request to place an order.
 #[derive(Debug)]
@@ -172,6 +173,15 @@ impl Store {
             }
         };
         let token = random_token();
+        let hub_account = sqlx::query("SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = ?")
+            .bind(hub_id)
+            .fetch_one(&mut *tx)
+            .await
+            .map(|r| HubAccount {
+                payee: r.get(0),
+                bank: r.get(1),
+                account: r.get(2),
+            })?;
         let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
         let order_id: i64 = sqlx::query_scalar(
             "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
@@ -217,13 +227,14 @@ impl Store {
         .await?;
 
         let placed = PlacedOrder {
-            code,
+            code: code.clone(),
             tracking_token: token,
             subtotal_fen: subtotal,
             shipping_fen: shipping,
             total_fen: total,
             payment: request.payment,
             created_at: now.clone(),
+            pay_to: payment::gateway(request.payment).instructions(&hub_account, &code),
         };
         let body = serde_json::to_string(&placed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
         sqlx::query(

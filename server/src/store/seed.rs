@@ -31,6 +31,14 @@ struct Hub {
     slug: String,
     names: Localized,
     fee_bp: i64,
+    bank: Bank,
+}
+
+#[derive(Deserialize)]
+struct Bank {
+    payee: String,
+    bank: String,
+    account: String,
 }
 
 #[derive(Deserialize)]
@@ -77,13 +85,17 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
         return Ok(());
     }
     let hub_id: i64 = sqlx::query_scalar(
-        "INSERT INTO hub (slug, name_ug, name_zh, name_en, fee_bp) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO hub (slug, name_ug, name_zh, name_en, fee_bp, bank_payee, bank_name, bank_account)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(&demo.hub.slug)
     .bind(&demo.hub.names.ug)
     .bind(&demo.hub.names.zh)
     .bind(&demo.hub.names.en)
     .bind(demo.hub.fee_bp)
+    .bind(&demo.hub.bank.payee)
+    .bind(&demo.hub.bank.bank)
+    .bind(&demo.hub.bank.account)
     .fetch_one(&mut *tx)
     .await?;
 
