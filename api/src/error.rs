@@ -20,6 +20,10 @@ pub enum ErrorCode {
     /// Some lines are sold out (or no longer sold); `fields` names them.
     SoldOut,
     Conflict,
+    /// Not signed in, or the session ended.
+    Unauthorized,
+    /// Signed in, but this is not the account's to see or change (or a cross-site request).
+    Forbidden,
     TooManyRequests,
     Internal,
 }

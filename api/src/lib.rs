@@ -4,10 +4,14 @@
 //! Nothing here knows about Leptos or axum, so the rules live once and both
 //! sides call them.
 
+pub mod account;
 pub mod catalog;
+pub mod center;
+pub mod earnings;
 pub mod error;
 pub mod money;
 pub mod order;
+pub mod seller;
 pub mod trace;
 
 pub use catalog::{

@@ -299,6 +299,20 @@ impl OrderRequest {
     }
 }
 
+/// What every order code starts with, before its eight trace-alphabet letters.
+pub const ORDER_CODE_PREFIX: &str = "BZ-";
+
+/// Reads an order code as an operator types or scans it: with or without
+/// the `BZ-` prefix, any case and spacing. `None` when it can't be one.
+pub fn normalize_order_code(input: &str) -> Option<String> {
+    let trimmed = input.trim();
+    let rest = trimmed
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case(ORDER_CODE_PREFIX))
+        .map_or(trimmed, |_| &trimmed[3..]);
+    crate::trace::normalize_code(rest).map(|code| format!("{ORDER_CODE_PREFIX}{code}"))
+}
+
 /// Sum of `quantity x unit price` over the lines.
 pub fn subtotal(lines: impl IntoIterator<Item = (u32, Fen)>) -> Fen {
     lines.into_iter().map(|(qty, price)| price.times(qty)).sum()
@@ -334,6 +348,21 @@ pub fn week_index(unix_seconds: i64) -> i64 {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn order_codes_are_read_with_or_without_their_prefix() {
+        assert_eq!(
+            normalize_order_code("BZ-5WB6HG8C").as_deref(),
+            Some("BZ-5WB6HG8C")
+        );
+        assert_eq!(
+            normalize_order_code(" bz-5wb6 hg8c").as_deref(),
+            Some("BZ-5WB6HG8C")
+        );
+        assert_eq!(normalize_order_code("5WB6HG8C").as_deref(), Some("BZ-5WB6HG8C"));
+        assert_eq!(normalize_order_code("BZ-5WB6"), None);
+        assert_eq!(normalize_order_code("ب"), None);
+    }
 
     fn request() -> OrderRequest {
         OrderRequest {

@@ -38,7 +38,31 @@ use crate::store::{Placement, ProductFilter, current_week};
         place_order,
         track_order,
         trace,
-        openapi_json
+        openapi_json,
+        crate::auth::sign_in,
+        crate::auth::key_card_sign_in,
+        crate::auth::who,
+        crate::auth::sign_out,
+        crate::auth::sign_out_everywhere,
+        crate::center::order_queue,
+        crate::center::order_detail,
+        crate::center::change_status,
+        crate::center::pick_list,
+        crate::center::collect,
+        crate::center::label,
+        crate::center::listings,
+        crate::center::decide_listing,
+        crate::center::families,
+        crate::center::issue_key_card,
+        crate::center::revoke_key_card,
+        crate::center::earnings,
+        crate::center::earnings_csv,
+        crate::center::payout,
+        crate::center::overview,
+        crate::seller::prepare,
+        crate::seller::money,
+        crate::seller::listings,
+        crate::seller::create_listing
     ),
     components(schemas(
         Health,
@@ -67,7 +91,42 @@ use crate::store::{Placement, ProductFilter, current_week};
         TrackingEvent,
         TrackingLine,
         OrderStatus,
-        Trace
+        Trace,
+        bazar_api::account::Role,
+        bazar_api::account::SignIn,
+        bazar_api::account::KeyCardSignIn,
+        bazar_api::account::Me,
+        bazar_api::center::StatusCount,
+        bazar_api::center::OrderSummary,
+        bazar_api::center::OrderQueue,
+        bazar_api::center::CenterLine,
+        bazar_api::center::CenterEvent,
+        bazar_api::center::OrderDetail,
+        bazar_api::center::StatusChange,
+        bazar_api::center::PickLine,
+        bazar_api::center::PickItem,
+        bazar_api::center::PickFamily,
+        bazar_api::center::PickList,
+        bazar_api::center::CollectRequest,
+        bazar_api::center::Label,
+        bazar_api::center::RejectReason,
+        bazar_api::center::ListingStatus,
+        bazar_api::center::Listing,
+        bazar_api::center::ListingDecision,
+        bazar_api::center::CenterFamily,
+        bazar_api::center::KeyCard,
+        bazar_api::center::FamilyEarnings,
+        bazar_api::center::Earnings,
+        bazar_api::center::PayoutRequest,
+        bazar_api::center::Payout,
+        bazar_api::center::FamilySales,
+        bazar_api::center::WeekSales,
+        bazar_api::earnings::Split,
+        bazar_api::seller::Prepare,
+        bazar_api::seller::OrderShare,
+        bazar_api::seller::MonthMoney,
+        bazar_api::seller::Money,
+        bazar_api::seller::NewListing
     ))
 )]
 pub struct ApiDoc;
@@ -83,8 +142,29 @@ pub fn router(state: AppState) -> Router {
         .route("/orders/track/{token}", get(track_order))
         .route("/trace/{code}", get(trace))
         .route("/openapi.json", get(openapi_json))
+        .merge(private())
         .fallback(|| async { AppError::NotFound })
+        .layer(axum::middleware::from_fn(crate::auth::cross_site_guard))
         .with_state(state)
+}
+
+/// The routes whose answers depend on who asks: never stored by a cache.
+fn private() -> Router<AppState> {
+    Router::new()
+        .route("/auth/sign-in", post(crate::auth::sign_in))
+        .route("/auth/key-card", post(crate::auth::key_card_sign_in))
+        .route("/auth/me", get(crate::auth::who))
+        .route("/auth/sign-out", post(crate::auth::sign_out))
+        .route(
+            "/auth/sign-out-everywhere",
+            post(crate::auth::sign_out_everywhere),
+        )
+        .nest("/center", crate::center::router())
+        .nest("/seller", crate::seller::router())
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ))
 }
 
 /// Whether the server and its database are usable.

@@ -13,6 +13,19 @@ pub enum Command {
         /// The file to write; it must not exist yet.
         to: PathBuf,
     },
+    /// Create an operator or trainer account of a hub and print its new
+    /// password once (only its hash is stored).
+    CreateAccount {
+        /// `operator` or `trainer`.
+        #[arg(long, value_parser = ["operator", "trainer"])]
+        role: String,
+        /// The hub's slug, e.g. `yultuz-bagh`.
+        #[arg(long)]
+        hub: String,
+        /// 3 to 32 lowercase letters, digits, `.`, `-` or `_`.
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Clone, clap::Parser)]

@@ -22,6 +22,14 @@ pub enum AppError {
     KeyReused,
     #[error("some lines are sold out")]
     SoldOut(Vec<FieldError>, Vec<SoldOutLine>),
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("not allowed for this account")]
+    Forbidden,
+    #[error("cross-site requests are refused")]
+    CrossSite,
+    #[error("{0}")]
+    Conflict(String),
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
     #[error("database: {0}")]
@@ -70,6 +78,9 @@ impl IntoResponse for AppError {
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             AppError::KeyReused => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::IdempotencyMismatch),
             AppError::SoldOut(..) => (StatusCode::CONFLICT, ErrorCode::SoldOut),
+            AppError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            AppError::Forbidden | AppError::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             AppError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyRequests),
             AppError::Database(e) => {
                 tracing::error!(error = %e, "database error");

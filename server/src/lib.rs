@@ -2,10 +2,14 @@
 //! static files with a single-page fallback.
 
 pub mod api;
+pub mod auth;
+pub mod center;
 pub mod config;
 pub mod error;
 pub mod limit;
 pub mod payment;
+pub mod qr;
+pub mod seller;
 pub mod store;
 pub mod web;
 
@@ -37,6 +41,10 @@ pub struct AppState {
     pub trace_limiter: std::sync::Arc<limit::RateLimiter>,
     /// Order placements per address.
     pub order_limiter: std::sync::Arc<limit::RateLimiter>,
+    /// Failed sign-ins (passwords and key cards) per address.
+    pub sign_in_failures: std::sync::Arc<limit::RateLimiter>,
+    /// Failed password sign-ins per username, from any address.
+    pub account_failures: std::sync::Arc<limit::RateLimiter<String>>,
 }
 
 impl AppState {
@@ -44,14 +52,20 @@ impl AppState {
     /// with a basket of eggs, and far too slow to guess codes. Orders: 30 a
     /// minute from one address leaves room for a family's phones behind one
     /// mobile gateway and for retries, and stops a script from emptying the
-    /// shelves with fake orders.
+    /// shelves with fake orders. Sign-ins: 10 failures in 15 minutes from
+    /// one address, or 50 on one username from anywhere, make the next wait;
+    /// key cards are only limited per address, so no one can lock a family
+    /// out (their tokens can't be guessed anyway).
     pub fn new(store: Store, rate_limits: bool) -> AppState {
         let per_minute =
             |n| std::sync::Arc::new(limit::RateLimiter::new(n, Duration::from_secs(60), rate_limits));
+        let quarter_hour = Duration::from_secs(15 * 60);
         AppState {
             store,
             trace_limiter: per_minute(30),
             order_limiter: per_minute(30),
+            sign_in_failures: std::sync::Arc::new(limit::RateLimiter::new(10, quarter_hour, rate_limits)),
+            account_failures: std::sync::Arc::new(limit::RateLimiter::new(50, quarter_hour, rate_limits)),
         }
     }
 }

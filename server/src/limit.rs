@@ -1,22 +1,24 @@
-//! Per-address throttling for the routes that must not be hammered (trace
-//! look-ups, so codes can't be enumerated): a fixed window per address.
+//! Throttling for the routes that must not be hammered (trace look-ups, so
+//! codes can't be enumerated; orders; sign-ins): a fixed window per key, an
+//! address or an account.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     limit: u32,
     window: Duration,
     enabled: bool,
-    seen: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    seen: Mutex<HashMap<K, (Instant, u32)>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     /// At most `limit` requests per `window` from one address; `enabled =
     /// false` lets everything through (load tests from one address).
-    pub fn new(limit: u32, window: Duration, enabled: bool) -> RateLimiter {
+    pub fn new(limit: u32, window: Duration, enabled: bool) -> RateLimiter<K> {
         RateLimiter {
             limit,
             window,
@@ -25,12 +27,23 @@ impl RateLimiter {
         }
     }
 
-    /// `Ok` to go on, or `Err(seconds to wait)`.
-    pub fn check(&self, addr: IpAddr) -> Result<(), u64> {
-        self.check_at(addr, Instant::now())
+    /// Counts one request of `key`: `Ok` to go on, or `Err(seconds to wait)`.
+    pub fn check(&self, key: K) -> Result<(), u64> {
+        self.check_at(key, Instant::now(), true)
     }
 
-    fn check_at(&self, addr: IpAddr, now: Instant) -> Result<(), u64> {
+    /// Whether `key` is over its limit now, without counting anything: for
+    /// limits on failures, which are counted with [`RateLimiter::hit`].
+    pub fn blocked(&self, key: K) -> Result<(), u64> {
+        self.check_at(key, Instant::now(), false)
+    }
+
+    /// Counts one failure of `key`.
+    pub fn hit(&self, key: K) {
+        let _ = self.check_at(key, Instant::now(), true);
+    }
+
+    fn check_at(&self, addr: K, now: Instant, count: bool) -> Result<(), u64> {
         if !self.enabled {
             return Ok(());
         }
@@ -47,7 +60,9 @@ impl RateLimiter {
             let wait = self.window.saturating_sub(now.duration_since(entry.0));
             return Err(wait.as_secs().max(1));
         }
-        entry.1 += 1;
+        if count {
+            entry.1 += 1;
+        }
         Ok(())
     }
 }
@@ -58,21 +73,37 @@ mod tests {
 
     #[test]
     fn refuses_over_the_limit_until_the_window_ends() {
-        let limiter = RateLimiter::new(3, Duration::from_secs(60), true);
+        let limiter: RateLimiter = RateLimiter::new(3, Duration::from_secs(60), true);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         let t = Instant::now();
         for _ in 0..3 {
-            assert_eq!(limiter.check_at(a, t), Ok(()));
+            assert_eq!(limiter.check_at(a, t, true), Ok(()));
         }
-        assert_eq!(limiter.check_at(a, t + Duration::from_secs(10)), Err(50));
-        assert_eq!(limiter.check_at(b, t), Ok(()), "another address is not affected");
-        assert_eq!(limiter.check_at(a, t + Duration::from_secs(60)), Ok(()));
+        assert_eq!(limiter.check_at(a, t + Duration::from_secs(10), true), Err(50));
+        assert_eq!(
+            limiter.check_at(b, t, true),
+            Ok(()),
+            "another address is not affected"
+        );
+        assert_eq!(limiter.check_at(a, t + Duration::from_secs(60), true), Ok(()));
+    }
+
+    #[test]
+    fn failures_are_counted_only_when_hit() {
+        let limiter: RateLimiter<String> = RateLimiter::new(2, Duration::from_secs(60), true);
+        for _ in 0..5 {
+            assert_eq!(limiter.blocked("family".into()), Ok(()));
+        }
+        limiter.hit("family".into());
+        limiter.hit("family".into());
+        assert!(limiter.blocked("family".into()).is_err());
+        assert_eq!(limiter.blocked("other".into()), Ok(()));
     }
 
     #[test]
     fn lets_everything_through_when_off() {
-        let limiter = RateLimiter::new(1, Duration::from_secs(60), false);
+        let limiter: RateLimiter = RateLimiter::new(1, Duration::from_secs(60), false);
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         for _ in 0..10 {
             assert_eq!(limiter.check(a), Ok(()));

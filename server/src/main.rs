@@ -21,6 +21,9 @@ async fn main() -> anyhow::Result<()> {
         println!("backed up {} to {}", config.db.display(), to.display());
         return Ok(());
     }
+    if let Some(Command::CreateAccount { role, hub, username }) = &config.command {
+        return create_account(&config, role, hub, username).await;
+    }
     let store = Store::open(&config.db).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     tracing::info!(
@@ -33,6 +36,23 @@ async fn main() -> anyhow::Result<()> {
     let state = AppState::new(store, config.rate_limits == "on");
     bazar_server::serve(listener, state, &config.dist, shutdown_signal()).await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Creates a staff account with a random password, printed this once.
+async fn create_account(config: &Config, role: &str, hub: &str, username: &str) -> anyhow::Result<()> {
+    let role = bazar_api::account::Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
+    if !bazar_api::account::is_username(username) {
+        anyhow::bail!("a username is 3 to 32 lowercase letters, digits, '.', '-' or '_'");
+    }
+    let store = Store::open(&config.db).await?;
+    // 20 letters and digits from the OS random source: about 119 bits.
+    let password = bazar_server::auth::random_password();
+    let hash = bazar_server::auth::hash_password_blocking(password.clone()).await;
+    store.create_staff_account(hub, role, username, &hash).await?;
+    store.close().await;
+    println!("{} account {username} of {hub} created.", role.as_str());
+    println!("Password (shown only now): {password}");
     Ok(())
 }
 

@@ -26,10 +26,7 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
         let (server, running, acknowledged) = (server.clone(), running.clone(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
             while running.load(Ordering::SeqCst) {
-                let key = {
-                    let t = bazar_server::store::random_token();
-                    format!("{}-{}-{}-{}-{}", &t[0..8], &t[8..12], &t[12..16], &t[16..20], &t[20..32])
-                };
+                let key = common::new_key();
                 let body = json!({
                     "customer": {"name": "Backup", "phone": "13800138000", "address": "Road 1", "zone": "xinjiang"},
                     "lines": [{"product_id": product_id, "quantity": 1}],

@@ -6,7 +6,7 @@ mod common;
 use std::collections::HashSet;
 
 use bazar_api::{ApiError, ErrorCode, OrderStatus, PlacedOrder, Product, ProductKind, Trace, Tracking, Zone};
-use common::TestServer;
+use common::{TestServer, new_key};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -16,18 +16,6 @@ fn order_body(product_id: i64, quantity: u32) -> Value {
         "lines": [{"product_id": product_id, "quantity": quantity}],
         "payment": "on_delivery"
     })
-}
-
-fn new_key() -> String {
-    let t = bazar_server::store::random_token();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &t[0..8],
-        &t[8..12],
-        &t[12..16],
-        &t[16..20],
-        &t[20..32]
-    )
 }
 
 async fn post_order(server: &TestServer, key: &str, body: &Value) -> reqwest::Response {

@@ -1,9 +1,12 @@
 //! The store: every SQL statement of the server lives under this module, so a
 //! second database backend can be added without touching the handlers.
 
+mod accounts;
 mod catalog;
+mod center;
 mod orders;
 mod seed;
+mod seller;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -12,7 +15,9 @@ use std::time::Duration;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+pub use accounts::{Account, CreateAccountError};
 pub use catalog::ProductFilter;
+pub use center::{CollectOutcome, DecisionOutcome, StatusOutcome};
 pub use orders::Placement;
 
 /// The week weekly capacities count for now (see `bazar_api::order::week_index`).

@@ -163,7 +163,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let code = loop {
-            let code = format!("BZ-{}", random_code());
+            let code = format!("{}{}", order::ORDER_CODE_PREFIX, random_code());
             let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM customer_order WHERE code = ?")
                 .bind(&code)
                 .fetch_optional(&mut *tx)

@@ -6,7 +6,56 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use bazar_api::PlacedOrder;
+use bazar_api::account::Role;
 use bazar_server::{AppState, Store};
+use serde_json::json;
+
+/// A fresh UUID for an Idempotency-Key.
+pub fn new_key() -> String {
+    let t = bazar_server::store::random_token();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &t[0..8],
+        &t[8..12],
+        &t[12..16],
+        &t[16..20],
+        &t[20..32]
+    )
+}
+
+/// An HTTP client with a cookie jar: one person's browser.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+}
+
+impl Browser {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.client
+            .delete(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+}
 
 pub struct TestServer {
     pub addr: SocketAddr,
@@ -77,6 +126,69 @@ impl TestServer {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// An operator or trainer account of `hub` with `password`.
+    pub async fn staff(&self, hub: &str, role: Role, username: &str, password: &str) {
+        let store = Store::open_existing(&self.db).await.unwrap();
+        let hash = bazar_server::auth::hash_password_blocking(password.to_string()).await;
+        store
+            .create_staff_account(hub, role, username, &hash)
+            .await
+            .unwrap();
+        store.close().await;
+    }
+
+    /// Runs SQL on the server's database (to set up what no route makes, like a second hub).
+    pub async fn sql(&self, statements: &str) {
+        use sqlx::Executor;
+        let store = sqlx::SqlitePool::connect(&format!("sqlite:{}", self.db.display()))
+            .await
+            .unwrap();
+        store.execute(statements).await.unwrap();
+        store.close().await;
+    }
+
+    /// A browser of its own, with its own cookies.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: format!("http://{}", self.addr),
+            client: reqwest::Client::builder().cookie_store(true).build().unwrap(),
+        }
+    }
+
+    /// A browser with an operator or trainer signed in.
+    pub async fn signed_in(&self, hub: &str, role: Role, username: &str) -> Browser {
+        let password = format!("{username}-correct-horse");
+        self.staff(hub, role, username, &password).await;
+        let browser = self.browser();
+        let response = browser
+            .post(
+                "/api/auth/sign-in",
+                &json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), 200, "{username} signs in");
+        browser
+    }
+
+    /// Places an order of `lines` (product id, quantity) to `zone`.
+    pub async fn place(&self, zone: &str, lines: &[(i64, u32)]) -> PlacedOrder {
+        let body = json!({
+            "customer": {"name": "测试顾客", "phone": "13800138000", "address": "北京市朝阳区幸福路1号", "zone": zone},
+            "lines": lines.iter().map(|(id, q)| json!({"product_id": id, "quantity": q})).collect::<Vec<_>>(),
+            "payment": "on_delivery"
+        });
+        let response = self
+            .client
+            .post(self.url("/api/orders"))
+            .header("idempotency-key", new_key())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "the order is placed");
+        response.json().await.unwrap()
     }
 
     /// Stops the server gracefully, waits for it, and hands back its folder.

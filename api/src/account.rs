@@ -1,0 +1,97 @@
+//! Accounts and signing in: operators and trainers with a password, families
+//! with the token of their printed key card.
+
+use serde::{Deserialize, Serialize};
+
+/// What an account may do. Every account belongs to one hub.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Role {
+    /// Service-center staff: orders, pick lists, batches, listings, earnings.
+    Operator,
+    /// Teaches at village lectures and records narration.
+    Trainer,
+    /// A selling family, signed in with its key card.
+    Family,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Operator => "operator",
+            Role::Trainer => "trainer",
+            Role::Family => "family",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Operator, Role::Trainer, Role::Family]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// `POST /api/auth/sign-in`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SignIn {
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub username: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 256))]
+    pub password: String,
+}
+
+/// `POST /api/auth/key-card`: the token from the card's QR code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct KeyCardSignIn {
+    #[cfg_attr(feature = "openapi", schema(max_length = 128))]
+    pub token: String,
+}
+
+/// Who is signed in (`GET /api/auth/me`, and the answer of a sign-in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    pub role: Role,
+    /// The account's name: the username, or the family's name for a family.
+    pub name: String,
+    pub hub: String,
+    /// For a family: its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_id: Option<i64>,
+}
+
+/// The shortest password an account may have.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// Whether `name` can be a username: 3 to 32 lowercase letters, digits, `.`, `-`, `_`.
+pub fn is_username(name: &str) -> bool {
+    (3..=32).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames() {
+        assert!(is_username("aynur.ops"));
+        assert!(!is_username("ab"));
+        assert!(!is_username("Aynur"));
+        assert!(!is_username("a b c"));
+        assert!(!is_username(&"a".repeat(33)));
+    }
+
+    #[test]
+    fn roles_round_trip() {
+        for r in [Role::Operator, Role::Trainer, Role::Family] {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+}

@@ -1,0 +1,424 @@
+//! Signing in and out, sessions in an HttpOnly cookie, the role checks every
+//! protected route makes, password hashing, and the cross-site request guard.
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use axum::Json;
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bazar_api::account::{KeyCardSignIn, Me, Role, SignIn};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::store::Account;
+
+/// The session cookie's name.
+pub const COOKIE: &str = "bazar_session";
+
+/// How long a staff session lasts: one working day.
+const STAFF_HOURS: u32 = 12;
+/// How long a family's phone stays signed in; revoking the card ends it sooner.
+const FAMILY_HOURS: u32 = 24 * 90;
+
+/// 256 random bits as 64 hex digits: session tokens and key-card tokens.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the OS random source works");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new password for a staff account: 20 characters from an alphabet
+/// without look-alikes (about 119 bits), easy to type from a printout.
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = String::with_capacity(20);
+    while out.len() < 20 {
+        let mut byte = [0u8; 1];
+        getrandom::getrandom(&mut byte).expect("the OS random source works");
+        // Rejection sampling keeps every character equally likely.
+        let limit = 256 - 256 % ALPHABET.len();
+        if usize::from(byte[0]) < limit {
+            out.push(char::from(ALPHABET[usize::from(byte[0]) % ALPHABET.len()]));
+        }
+    }
+    out
+}
+
+/// What the store keeps of a token: its SHA-256. Tokens carry 256 random
+/// bits, so a fast hash is enough.
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Argon2id with OWASP's parameters: 19 MiB, 2 passes, 1 lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The PHC string of `password` with a fresh salt. Slow on purpose: call it
+/// off the async threads (see [`hash_password_blocking`]).
+pub fn hash_password(password: &str) -> String {
+    let mut salt = [0u8; 16];
+    getrandom::getrandom(&mut salt).expect("the OS random source works");
+    let salt = SaltString::encode_b64(&salt).expect("16 bytes make a salt");
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2 hashes any password")
+        .to_string()
+}
+
+/// [`hash_password`] on a blocking thread.
+pub async fn hash_password_blocking(password: String) -> String {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .expect("hashing does not panic")
+}
+
+/// Whether `password` matches `hash`, on a blocking thread. Without an
+/// account a dummy hash is checked, so unknown usernames take as long.
+async fn verify_password(hash: Option<String>, password: String) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let hash = hash.unwrap_or_else(|| DUMMY.get_or_init(|| hash_password(&random_secret())).clone());
+        let ok = PasswordHash::new(&hash)
+            .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false);
+        known && ok
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The session token the browser sent, if any.
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Whether the request came to us over HTTPS (through a TLS proxy).
+pub fn over_https(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+/// The origin the browser reached us on, for links printed on cards and labels.
+pub fn public_origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        })
+        .unwrap_or("localhost");
+    let scheme = if over_https(headers) { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+fn session_cookie(token: &str, hours: u32, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        u64::from(hours) * 3600
+    ))
+    .expect("a cookie of hex digits is a valid header")
+}
+
+fn clear_cookie(secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}"
+    ))
+    .expect("a valid header")
+}
+
+fn me(account: &Account) -> Me {
+    Me {
+        role: account.role,
+        name: account.name.clone(),
+        hub: account.hub_slug.clone(),
+        family_id: account.family_id,
+    }
+}
+
+/// Starts a session for `account_id` and answers with who signed in and the cookie.
+async fn start(
+    state: &AppState,
+    headers: &HeaderMap,
+    account_id: i64,
+    key_card_id: Option<i64>,
+    hours: u32,
+) -> Result<Response, AppError> {
+    let token = random_secret();
+    let old = session_token(headers).map(|t| hash_token(&t));
+    let account = state
+        .store
+        .start_session(
+            account_id,
+            key_card_id,
+            &hash_token(&token),
+            old.as_deref(),
+            hours,
+        )
+        .await?;
+    let mut response = Json(me(&account)).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session_cookie(&token, hours, over_https(headers)),
+    );
+    Ok(response)
+}
+
+/// Signs an operator or trainer in with a username and password.
+/// Failures are throttled per address and per account.
+#[utoipa::path(post, path = "/api/auth/sign-in", request_body = SignIn, responses(
+    (status = 200, description = "Signed in; the session cookie is set", body = Me),
+    (status = 401, description = "Unknown username or wrong password", body = bazar_api::ApiError),
+    (status = 422, description = "Malformed body", body = bazar_api::ApiError),
+    (status = 429, description = "Too many failed sign-ins; see Retry-After", body = bazar_api::ApiError),
+))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<SignIn>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(request) = body?;
+    let too_many = |retry_after| AppError::TooManyRequests { retry_after };
+    state.sign_in_failures.blocked(addr.ip()).map_err(too_many)?;
+    let username = request.username.trim().to_ascii_lowercase();
+    if username.len() > 64 || request.password.len() > 256 {
+        return Err(AppError::Unauthorized);
+    }
+    state
+        .account_failures
+        .blocked(username.clone())
+        .map_err(too_many)?;
+    let found = state.store.password_of(&username).await?;
+    let (id, hash) = match found {
+        Some((id, hash)) => (Some(id), Some(hash)),
+        None => (None, None),
+    };
+    match (id, verify_password(hash, request.password).await) {
+        (Some(id), true) => start(&state, &headers, id, None, STAFF_HOURS).await,
+        _ => {
+            state.sign_in_failures.hit(addr.ip());
+            state.account_failures.hit(username);
+            tracing::info!(ip = %addr.ip(), "failed sign-in");
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Signs a family's phone in with the token of its printed key card.
+/// Failures are throttled per address only: the token can't be guessed, and
+/// no one can lock a family out by failing on purpose.
+#[utoipa::path(post, path = "/api/auth/key-card", request_body = KeyCardSignIn, responses(
+    (status = 200, description = "Signed in; the session cookie is set", body = Me),
+    (status = 401, description = "Unknown or revoked card", body = bazar_api::ApiError),
+    (status = 429, description = "Too many failed sign-ins; see Retry-After", body = bazar_api::ApiError),
+))]
+pub async fn key_card_sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<KeyCardSignIn>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(request) = body?;
+    state
+        .sign_in_failures
+        .blocked(addr.ip())
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+    let token = request.token.trim().to_ascii_lowercase();
+    let card = if token.len() == 64 {
+        state.store.key_card(&hash_token(&token)).await?
+    } else {
+        None
+    };
+    match card {
+        Some((account, card)) => start(&state, &headers, account, Some(card), FAMILY_HOURS).await,
+        None => {
+            state.sign_in_failures.hit(addr.ip());
+            Err(AppError::Unauthorized)
+        }
+    }
+}
+
+/// Who is signed in.
+#[utoipa::path(get, path = "/api/auth/me", responses(
+    (status = 200, description = "The signed-in account", body = Me),
+    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+))]
+pub async fn who(Session(account): Session) -> Json<Me> {
+    Json(me(&account))
+}
+
+/// Signs this browser out.
+#[utoipa::path(post, path = "/api/auth/sign-out", responses(
+    (status = 204, description = "Signed out; the cookie is cleared"),
+))]
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(token) = session_token(&headers) {
+        state.store.end_session(&hash_token(&token)).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_cookie(over_https(&headers)))],
+    )
+        .into_response())
+}
+
+/// Ends every session of the signed-in account, on every device.
+#[utoipa::path(post, path = "/api/auth/sign-out-everywhere", responses(
+    (status = 204, description = "Every session ended"),
+    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+))]
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Session(account): Session,
+) -> Result<Response, AppError> {
+    state.store.end_sessions_of(account.id).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_cookie(over_https(&headers)))],
+    )
+        .into_response())
+}
+
+/// Any signed-in account; 401 without a live session.
+pub struct Session(pub Account);
+
+impl FromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+        let account = state
+            .store
+            .session(&hash_token(&token))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(Session(account))
+    }
+}
+
+/// A signed-in operator; 403 for other roles.
+pub struct Operator(pub Account);
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Session(account) = Session::from_request_parts(parts, state).await?;
+        if account.role != Role::Operator {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Operator(account))
+    }
+}
+
+/// A signed-in family, with its id; 403 for other roles.
+pub struct FamilySession {
+    pub account: Account,
+    pub family_id: i64,
+}
+
+impl FromRequestParts<AppState> for FamilySession {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Session(account) = Session::from_request_parts(parts, state).await?;
+        match (account.role, account.family_id) {
+            (Role::Family, Some(family_id)) => Ok(FamilySession { account, family_id }),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+/// Refuses requests that change something when a browser says they come
+/// from another site (`Sec-Fetch-Site`) or carry another `Origin`: with the
+/// SameSite=Strict cookie, no page elsewhere can act for a signed-in user.
+pub async fn cross_site_guard(request: Request<Body>, next: axum::middleware::Next) -> Response {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let site_ok = headers
+        .get("sec-fetch-site")
+        .map(|v| matches!(v.as_bytes(), b"same-origin" | b"none"))
+        .unwrap_or(true);
+    let origin_ok = match headers.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => {
+            let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
+            let origin = origin.as_bytes();
+            let authority = origin
+                .strip_prefix(b"https://")
+                .or_else(|| origin.strip_prefix(b"http://"));
+            authority.is_some() && authority == host
+        }
+    };
+    if site_ok && origin_ok {
+        next.run(request).await
+    } else {
+        AppError::CrossSite.into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let hash = hash_password("correct horse battery");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        let parsed = PasswordHash::new(&hash).unwrap();
+        assert!(
+            argon2()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
+        assert!(
+            argon2()
+                .verify_password(b"correct horse batterY", &parsed)
+                .is_err()
+        );
+        assert_ne!(hash, hash_password("correct horse battery"), "salted");
+    }
+
+    #[test]
+    fn reads_the_session_cookie() {
+        let token = random_secret();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("a=1; {COOKIE}={token}; b=2")).unwrap(),
+        );
+        assert_eq!(session_token(&headers), Some(token));
+        headers.insert(header::COOKIE, HeaderValue::from_static("bazar_session=../../x"));
+        assert_eq!(session_token(&headers), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! The family's routes under /api/seller: every one needs a phone signed in
+//! with the family's key card, and sees only that family's data.
+
+use axum::Json;
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use bazar_api::center::Listing;
+use bazar_api::seller::{Money, NewListing, Prepare};
+
+use crate::AppState;
+use crate::auth::FamilySession;
+use crate::error::AppError;
+use crate::store::current_week;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/prepare", get(prepare))
+        .route("/money", get(money))
+        .route("/listings", get(listings).post(create_listing))
+}
+
+/// What the center will collect from the family, by product.
+#[utoipa::path(get, path = "/api/seller/prepare", responses(
+    (status = 200, description = "Products and counts to hand over", body = [Prepare]),
+    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+))]
+async fn prepare(
+    State(state): State<AppState>,
+    session: FamilySession,
+) -> Result<Json<Vec<Prepare>>, AppError> {
+    Ok(Json(state.store.to_prepare(session.family_id).await?))
+}
+
+/// The family's money: six months, recent orders' shares, payouts, balance.
+#[utoipa::path(get, path = "/api/seller/money", responses(
+    (status = 200, description = "The family's money", body = Money),
+    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+))]
+async fn money(State(state): State<AppState>, session: FamilySession) -> Result<Json<Money>, AppError> {
+    Ok(Json(
+        state
+            .store
+            .money(session.account.hub_id, session.family_id)
+            .await?,
+    ))
+}
+
+/// The family's listings, whatever their status.
+#[utoipa::path(get, path = "/api/seller/listings", responses(
+    (status = 200, description = "Listings, newest first", body = [Listing]),
+    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+))]
+async fn listings(
+    State(state): State<AppState>,
+    session: FamilySession,
+) -> Result<Json<Vec<Listing>>, AppError> {
+    Ok(Json(state.store.family_listings(session.family_id).await?))
+}
+
+/// Sends a new listing to the center; it stays pending until approved.
+#[utoipa::path(post, path = "/api/seller/listings", request_body = NewListing, responses(
+    (status = 201, description = "The pending listing", body = Listing),
+    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
+))]
+async fn create_listing(
+    State(state): State<AppState>,
+    session: FamilySession,
+    body: Result<Json<NewListing>, JsonRejection>,
+) -> Result<Response, AppError> {
+    let Json(listing) = body?;
+    listing.validate().map_err(AppError::Validation)?;
+    let image = match listing.kind {
+        bazar_api::ProductKind::Other => "/img/logo.svg".to_string(),
+        kind => format!("/img/kinds/{}.svg", kind.as_str()),
+    };
+    let created = state
+        .store
+        .create_listing(session.family_id, &listing, &image, current_week())
+        .await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}

@@ -1,0 +1,302 @@
+//! Accounts, sessions and the families' key cards. Tokens are stored only as
+//! their SHA-256; the hashes are made by the caller (see `crate::auth`).
+
+use bazar_api::account::Role;
+use bazar_api::center::CenterFamily;
+use sqlx::Row;
+
+use super::Store;
+use super::orders::localized;
+
+/// A signed-in account, as every protected handler sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub role: Role,
+    pub hub_id: i64,
+    pub hub_slug: String,
+    /// For a family: its id.
+    pub family_id: Option<i64>,
+    /// The username, or the family's name (Chinese) for a family.
+    pub name: String,
+}
+
+impl Account {
+    /// How the account appears in order events and payouts.
+    pub fn actor(&self) -> String {
+        format!("{}:{}", self.role.as_str(), self.name)
+    }
+}
+
+/// Why an account could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAccountError {
+    #[error("no hub {0:?}")]
+    NoSuchHub(String),
+    #[error("the username {0:?} is taken")]
+    UsernameTaken(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.role, a.hub_id, h.slug, a.family_id, COALESCE(a.username, f.name_zh, '')";
+const ACCOUNT_JOINS: &str = "JOIN hub h ON h.id = a.hub_id LEFT JOIN family f ON f.id = a.family_id";
+
+fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Account {
+    Account {
+        id: r.get(0),
+        role: Role::parse(r.get(1)).unwrap_or(Role::Family),
+        hub_id: r.get(2),
+        hub_slug: r.get(3),
+        family_id: r.get(4),
+        name: r.get(5),
+    }
+}
+
+impl Store {
+    /// A new operator or trainer of the hub `hub_slug`.
+    pub async fn create_staff_account(
+        &self,
+        hub_slug: &str,
+        role: Role,
+        username: &str,
+        password_hash: &str,
+    ) -> Result<i64, CreateAccountError> {
+        let mut tx = self.write().await?;
+        let hub: Option<i64> = sqlx::query_scalar("SELECT id FROM hub WHERE slug = ?")
+            .bind(hub_slug)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let hub = hub.ok_or_else(|| CreateAccountError::NoSuchHub(hub_slug.to_string()))?;
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE username = ?")
+            .bind(username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(CreateAccountError::UsernameTaken(username.to_string()));
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO account (hub_id, role, username, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(hub)
+        .bind(role.as_str())
+        .bind(username)
+        .bind(password_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The id and password hash of a staff account, by username.
+    pub async fn password_of(&self, username: &str) -> sqlx::Result<Option<(i64, String)>> {
+        let row = sqlx::query(
+            "SELECT id, password_hash FROM account WHERE username = ? AND password_hash IS NOT NULL",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    /// The account and key card behind a card's token hash, if the card works.
+    pub async fn key_card(&self, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
+        let row =
+            sqlx::query("SELECT account_id, id FROM key_card WHERE token_hash = ? AND revoked_at IS NULL")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    /// Starts a session for `account_id`, ending `replaces` (the session the
+    /// browser had, if any), so every sign-in gets a fresh token.
+    pub async fn start_session(
+        &self,
+        account_id: i64,
+        key_card_id: Option<i64>,
+        token_hash: &str,
+        replaces: Option<&str>,
+        hours: u32,
+    ) -> sqlx::Result<Account> {
+        let mut tx = self.write().await?;
+        if let Some(old) = replaces {
+            sqlx::query("DELETE FROM session WHERE token_hash = ?")
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Sessions that ran out go when a new one starts.
+        sqlx::query("DELETE FROM session WHERE account_id = ? AND expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO session (token_hash, account_id, key_card_id, created_at, expires_at)
+             VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+                     strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))",
+        )
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(key_card_id)
+        .bind(format!("+{hours} hours"))
+        .execute(&mut *tx)
+        .await?;
+        let account = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account a {ACCOUNT_JOINS} WHERE a.id = ?"
+        ))
+        .bind(account_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(account_from_row(&account))
+    }
+
+    /// The account of a live session.
+    pub async fn session(&self, token_hash: &str) -> sqlx::Result<Option<Account>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM session s JOIN account a ON a.id = s.account_id {ACCOUNT_JOINS}
+             WHERE s.token_hash = ? AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(account_from_row))
+    }
+
+    /// Ends one session.
+    pub async fn end_session(&self, token_hash: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM session WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account (sign out everywhere).
+    pub async fn end_sessions_of(&self, account_id: i64) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM session WHERE account_id = ?")
+            .bind(account_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The hub's families with the date of their working key card.
+    pub async fn hub_families(&self, hub_id: i64) -> sqlx::Result<Vec<CenterFamily>> {
+        let rows = sqlx::query(
+            "SELECT f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
+                    (SELECT MAX(k.issued_at) FROM account a JOIN key_card k ON k.account_id = a.id
+                     WHERE a.family_id = f.id AND k.revoked_at IS NULL)
+             FROM family f WHERE f.hub_id = ? ORDER BY f.id",
+        )
+        .bind(hub_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| CenterFamily {
+                id: r.get(0),
+                names: localized(r, 1),
+                village: localized(r, 4),
+                stamp: r.get(7),
+                card_issued_at: r.get(8),
+            })
+            .collect())
+    }
+
+    /// A new key card for a family of `hub_id`: earlier cards stop working
+    /// and the phones signed in with them are signed out. `None` when the
+    /// family is not the hub's. Answers the family and the card's date.
+    pub async fn issue_key_card(
+        &self,
+        hub_id: i64,
+        family_id: i64,
+        issued_by: i64,
+        token_hash: &str,
+    ) -> sqlx::Result<Option<(CenterFamily, String)>> {
+        let mut tx = self.write().await?;
+        let Some(family) = sqlx::query(
+            "SELECT id, name_ug, name_zh, name_en, village_ug, village_zh, village_en, stamp FROM family
+             WHERE id = ? AND hub_id = ?",
+        )
+        .bind(family_id)
+        .bind(hub_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let account: i64 = sqlx::query_scalar(
+            "INSERT INTO account (hub_id, role, family_id) VALUES (?, 'family', ?)
+             ON CONFLICT (family_id) DO UPDATE SET role = 'family' RETURNING id",
+        )
+        .bind(hub_id)
+        .bind(family_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        revoke_cards(&mut tx, account).await?;
+        let issued_at: String = sqlx::query_scalar(
+            "INSERT INTO key_card (account_id, token_hash, issued_at, issued_by)
+             VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?) RETURNING issued_at",
+        )
+        .bind(account)
+        .bind(token_hash)
+        .bind(issued_by)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some((
+            CenterFamily {
+                id: family.get(0),
+                names: localized(&family, 1),
+                village: localized(&family, 4),
+                stamp: family.get(7),
+                card_issued_at: Some(issued_at.clone()),
+            },
+            issued_at,
+        )))
+    }
+
+    /// Stops a family's key cards and signs its phones out. False when the
+    /// family is not the hub's.
+    pub async fn revoke_key_cards(&self, hub_id: i64, family_id: i64) -> sqlx::Result<bool> {
+        let mut tx = self.write().await?;
+        let family: Option<i64> = sqlx::query_scalar("SELECT id FROM family WHERE id = ? AND hub_id = ?")
+            .bind(family_id)
+            .bind(hub_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if family.is_none() {
+            return Ok(false);
+        }
+        let account: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE family_id = ?")
+            .bind(family_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(account) = account {
+            revoke_cards(&mut tx, account).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+async fn revoke_cards(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, account: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "DELETE FROM session WHERE key_card_id IN
+         (SELECT id FROM key_card WHERE account_id = ? AND revoked_at IS NULL)",
+    )
+    .bind(account)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE key_card SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         WHERE account_id = ? AND revoked_at IS NULL",
+    )
+    .bind(account)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,781 @@
+//! The service center's work on the store: the order queue and lifecycle,
+//! pick lists, batches, listing approval, earnings, payouts and the overview.
+//! Every query is scoped to the operator's hub.
+
+use std::collections::BTreeMap;
+
+use bazar_api::center::Listing;
+use bazar_api::center::{
+    CenterEvent, CenterLine, FamilyEarnings, FamilySales, Label, ListingDecision, ListingStatus, OrderDetail,
+    OrderQueue, OrderSummary, Payout, PayoutRequest, PickFamily, PickItem, PickLine, PickList, RejectReason,
+    StatusChange, StatusCount, WeekSales,
+};
+use bazar_api::earnings::Split;
+use bazar_api::{Capacity, Fen, FieldError, OrderStatus, PaymentMethod, ProductKind};
+use sqlx::Row;
+
+use super::orders::localized;
+use super::{Store, random_code};
+
+/// What became of a status change.
+#[derive(Debug)]
+pub enum StatusOutcome {
+    Changed,
+    NotFound,
+    /// The lifecycle does not allow this step from where the order is.
+    Illegal {
+        from: OrderStatus,
+    },
+}
+
+/// What became of collecting goods into a batch.
+#[derive(Debug)]
+pub enum CollectOutcome {
+    /// The new batch's trace code.
+    Collected(String),
+    Invalid(Vec<FieldError>),
+}
+
+/// What became of a decision on a listing.
+#[derive(Debug)]
+pub enum DecisionOutcome {
+    Decided(Box<Listing>),
+    NotFound,
+    /// Only pending listings are decided.
+    NotPending,
+}
+
+const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug, f.name_zh, f.name_en, p.kind,
+    p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en, p.price_fen, p.capacity,
+    CASE WHEN p.capacity = 'weekly' THEN p.weekly_capacity ELSE p.available END,
+    p.image, p.status, p.reject_reason, p.reject_note, p.updated_at";
+
+pub(super) fn listing_from_row(r: &sqlx::sqlite::SqliteRow) -> Listing {
+    Listing {
+        id: r.get(0),
+        family_id: r.get(1),
+        family_names: localized(r, 2),
+        kind: ProductKind::parse(r.get(5)).unwrap_or(ProductKind::Other),
+        names: localized(r, 6),
+        unit: localized(r, 9),
+        price_fen: Fen(r.get(12)),
+        capacity: if r.get::<&str, _>(13) == "weekly" {
+            Capacity::Weekly
+        } else {
+            Capacity::Stock
+        },
+        quantity: r.get::<i64, _>(14).clamp(0, i64::from(u32::MAX)) as u32,
+        image: r.get(15),
+        status: ListingStatus::parse(r.get(16)).unwrap_or(ListingStatus::Pending),
+        reject_reason: r.get::<Option<&str>, _>(17).and_then(RejectReason::parse),
+        reject_note: r.get(18),
+        updated_at: r.get(19),
+    }
+}
+
+/// The listing query with `where_clause` (named columns use the `p.` and `f.` aliases).
+pub(super) fn listing_query(where_clause: &str) -> String {
+    format!(
+        "SELECT {LISTING_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id WHERE {where_clause}"
+    )
+}
+
+/// One sold line for the money views: family, order, month, day and its split.
+pub(super) struct SoldLine {
+    pub family_id: i64,
+    pub order_code: String,
+    pub month: String,
+    pub day: String,
+    pub split: Split,
+}
+
+impl Store {
+    /// The hub's fee rate in basis points.
+    pub async fn fee_bp(&self, hub_id: i64) -> sqlx::Result<u32> {
+        let bp: i64 = sqlx::query_scalar("SELECT fee_bp FROM hub WHERE id = ?")
+            .bind(hub_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(bp.clamp(0, 10_000) as u32)
+    }
+
+    /// Counts by status and the orders in `status`, oldest first.
+    pub async fn order_queue(&self, hub_id: i64, status: OrderStatus) -> sqlx::Result<OrderQueue> {
+        let counted: BTreeMap<String, i64> =
+            sqlx::query("SELECT status, COUNT(*) FROM customer_order WHERE hub_id = ? GROUP BY status")
+                .bind(hub_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        let counts = OrderStatus::LIFECYCLE
+            .into_iter()
+            .chain([OrderStatus::Cancelled])
+            .map(|s| StatusCount {
+                status: s,
+                count: counted.get(s.as_str()).copied().unwrap_or(0) as u32,
+            })
+            .collect();
+        let orders = sqlx::query(
+            "SELECT o.code, o.status, o.created_at, o.customer_name, z.name_ug, z.name_zh, z.name_en,
+                    (SELECT SUM(quantity) FROM order_line WHERE order_id = o.id), o.total_fen
+             FROM customer_order o JOIN zone z ON z.id = o.zone_id
+             WHERE o.hub_id = ? AND o.status = ? ORDER BY o.id LIMIT 500",
+        )
+        .bind(hub_id)
+        .bind(status.as_str())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| OrderSummary {
+            code: r.get(0),
+            status: OrderStatus::parse(r.get(1)).unwrap_or(OrderStatus::Placed),
+            created_at: r.get(2),
+            customer_name: r.get(3),
+            zone: localized(r, 4),
+            items: r.get::<Option<i64>, _>(7).unwrap_or(0) as u32,
+            total_fen: Fen(r.get(8)),
+        })
+        .collect();
+        Ok(OrderQueue { counts, orders })
+    }
+
+    /// One of the hub's orders with its lines, batches and events.
+    pub async fn order_detail(&self, hub_id: i64, code: &str) -> sqlx::Result<Option<OrderDetail>> {
+        let Some(o) = sqlx::query(
+            "SELECT o.id, o.code, o.status, o.created_at, o.customer_name, o.customer_phone, o.address,
+                    z.name_ug, z.name_zh, z.name_en, o.payment, o.subtotal_fen, o.shipping_fen, o.total_fen, o.waybill
+             FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.hub_id = ? AND o.code = ?",
+        )
+        .bind(hub_id)
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let order_id: i64 = o.get(0);
+        let mut lines = Vec::new();
+        for r in sqlx::query(
+            "SELECT l.id, l.product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+                    f.id, f.name_ug, f.name_zh, f.name_en, l.quantity, l.unit_price_fen,
+                    COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0),
+                    COALESCE((SELECT GROUP_CONCAT(b.trace_code) FROM batch_line bl JOIN batch b ON b.id = bl.batch_id
+                              WHERE bl.order_line_id = l.id), '')
+             FROM order_line l JOIN product p ON p.id = l.product_id JOIN family f ON f.id = l.family_id
+             WHERE l.order_id = ? ORDER BY l.id",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            let codes: String = r.get(16);
+            lines.push(CenterLine {
+                line_id: r.get(0),
+                product_id: r.get(1),
+                kind: ProductKind::parse(r.get(2)).unwrap_or(ProductKind::Other),
+                names: localized(&r, 3),
+                unit: localized(&r, 6),
+                family_id: r.get(9),
+                family_names: localized(&r, 10),
+                quantity: r.get::<i64, _>(13) as u32,
+                unit_price_fen: Fen(r.get(14)),
+                collected: r.get::<i64, _>(15) as u32,
+                trace_codes: codes.split(',').filter(|c| !c.is_empty()).map(String::from).collect(),
+            });
+        }
+        let events =
+            sqlx::query("SELECT status, at, actor, note FROM order_event WHERE order_id = ? ORDER BY id")
+                .bind(order_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .filter_map(|r| {
+                    Some(CenterEvent {
+                        status: OrderStatus::parse(r.get(0))?,
+                        at: r.get(1),
+                        actor: r.get(2),
+                        note: r.get(3),
+                    })
+                })
+                .collect();
+        Ok(Some(OrderDetail {
+            code: o.get(1),
+            status: OrderStatus::parse(o.get(2)).unwrap_or(OrderStatus::Placed),
+            created_at: o.get(3),
+            customer_name: o.get(4),
+            customer_phone: o.get(5),
+            address: o.get(6),
+            zone: localized(&o, 7),
+            payment: if o.get::<&str, _>(10) == "bank_transfer" {
+                PaymentMethod::BankTransfer
+            } else {
+                PaymentMethod::OnDelivery
+            },
+            subtotal_fen: Fen(o.get(11)),
+            shipping_fen: Fen(o.get(12)),
+            total_fen: Fen(o.get(13)),
+            waybill: o.get(14),
+            lines,
+            events,
+        }))
+    }
+
+    /// Moves one of the hub's orders to `next`, if the lifecycle allows it,
+    /// recording when and who. A cancelled order gives its stock back.
+    pub async fn change_status(
+        &self,
+        hub_id: i64,
+        code: &str,
+        change: &StatusChange,
+        actor: &str,
+        week: i64,
+    ) -> sqlx::Result<StatusOutcome> {
+        let (next, waybill, note) = (change.status, change.waybill.as_deref(), change.note.as_deref());
+        let mut tx = self.write().await?;
+        let Some(row) = sqlx::query("SELECT id, status FROM customer_order WHERE hub_id = ? AND code = ?")
+            .bind(hub_id)
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Ok(StatusOutcome::NotFound);
+        };
+        let order_id: i64 = row.get(0);
+        let from = OrderStatus::parse(row.get(1)).unwrap_or(OrderStatus::Placed);
+        if !from.can_become(next) {
+            return Ok(StatusOutcome::Illegal { from });
+        }
+        record_status(&mut tx, order_id, next, actor, note).await?;
+        if next == OrderStatus::Shipped {
+            sqlx::query("UPDATE customer_order SET waybill = ? WHERE id = ?")
+                .bind(waybill)
+                .bind(order_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        if next == OrderStatus::Cancelled {
+            // What was taken goes back on the shelf; a weekly capacity only
+            // while its week lasts.
+            sqlx::query(
+                "UPDATE product SET available = available + (
+                     SELECT SUM(l.quantity) FROM order_line l WHERE l.order_id = ?1 AND l.product_id = product.id)
+                 WHERE id IN (SELECT product_id FROM order_line WHERE order_id = ?1)
+                   AND (capacity = 'stock' OR week = ?2)",
+            )
+            .bind(order_id)
+            .bind(week)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(StatusOutcome::Changed)
+    }
+
+    /// What is still to collect from each family for the hub's orders that
+    /// are placed or being collected: all of them, those placed on `day`
+    /// (YYYY-MM-DD, China time), or those with the given codes.
+    pub async fn pick_list(
+        &self,
+        hub_id: i64,
+        day: Option<&str>,
+        codes: &[String],
+    ) -> sqlx::Result<PickList> {
+        let mut sql = String::from(
+            "SELECT l.id, o.code,
+                    l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0),
+                    f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
+                    p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en
+             FROM order_line l JOIN customer_order o ON o.id = l.order_id
+             JOIN family f ON f.id = l.family_id JOIN product p ON p.id = l.product_id
+             WHERE o.hub_id = ? AND o.status IN ('placed', 'collecting')",
+        );
+        if day.is_some() {
+            sql.push_str(" AND date(o.created_at, '+8 hours') = ?");
+        }
+        if !codes.is_empty() {
+            sql.push_str(" AND o.code IN (");
+            sql.push_str(&vec!["?"; codes.len()].join(","));
+            sql.push(')');
+        }
+        sql.push_str(" ORDER BY f.id, p.id, o.id, l.id");
+        let mut query = sqlx::query(&sql).bind(hub_id);
+        if let Some(day) = day {
+            query = query.bind(day);
+        }
+        for code in codes {
+            query = query.bind(code);
+        }
+        let mut list = PickList {
+            orders: Vec::new(),
+            families: Vec::new(),
+        };
+        for r in query.fetch_all(&self.pool).await? {
+            let remaining: i64 = r.get(2);
+            if remaining <= 0 {
+                continue;
+            }
+            let order_code: String = r.get(1);
+            if !list.orders.contains(&order_code) {
+                list.orders.push(order_code.clone());
+            }
+            let family_id: i64 = r.get(3);
+            if list.families.last().is_none_or(|f| f.family_id != family_id) {
+                list.families.push(PickFamily {
+                    family_id,
+                    names: localized(&r, 4),
+                    village: localized(&r, 7),
+                    stamp: r.get(10),
+                    items: Vec::new(),
+                });
+            }
+            let family = list.families.last_mut().expect("pushed above");
+            let product_id: i64 = r.get(11);
+            if family.items.last().is_none_or(|i| i.product_id != product_id) {
+                family.items.push(PickItem {
+                    product_id,
+                    kind: ProductKind::parse(r.get(12)).unwrap_or(ProductKind::Other),
+                    names: localized(&r, 13),
+                    unit: localized(&r, 16),
+                    quantity: 0,
+                    lines: Vec::new(),
+                });
+            }
+            let item = family.items.last_mut().expect("pushed above");
+            item.quantity += remaining as u32;
+            item.lines.push(PickLine {
+                line_id: r.get(0),
+                order_code,
+                quantity: remaining as u32,
+            });
+        }
+        list.orders.sort();
+        Ok(list)
+    }
+
+    /// Collects what is left of `line_ids` (all of `family_id`'s
+    /// `product_id`, in the hub's orders being collected) into a new batch
+    /// with a trace code. Orders move to `collecting`, and to `at_center`
+    /// once all their lines are collected.
+    pub async fn collect(
+        &self,
+        hub_id: i64,
+        family_id: i64,
+        product_id: i64,
+        line_ids: &[i64],
+        actor: &str,
+    ) -> sqlx::Result<CollectOutcome> {
+        let mut tx = self.write().await?;
+        let mut errors = Vec::new();
+        let mut taken: Vec<(i64, i64, i64)> = Vec::new();
+        for (i, line_id) in line_ids.iter().enumerate() {
+            let field = format!("line_ids[{i}]");
+            let row = sqlx::query(
+                "SELECT l.family_id, l.product_id, o.status, o.id,
+                        l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
+                 FROM order_line l JOIN customer_order o ON o.id = l.order_id WHERE l.id = ? AND o.hub_id = ?",
+            )
+            .bind(line_id)
+            .bind(hub_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                errors.push(FieldError::new(field, "unknown_line"));
+                continue;
+            };
+            let remaining: i64 = row.get(4);
+            if row.get::<i64, _>(0) != family_id || row.get::<i64, _>(1) != product_id {
+                errors.push(FieldError::new(field, "other_family_or_product"));
+            } else if !matches!(row.get::<&str, _>(2), "placed" | "collecting") {
+                errors.push(FieldError::new(field, "not_collecting"));
+            } else if remaining <= 0 || taken.iter().any(|(id, ..)| id == line_id) {
+                errors.push(FieldError::new(field, "collected"));
+            } else {
+                taken.push((*line_id, row.get::<i64, _>(3), remaining));
+            }
+        }
+        if taken.is_empty() && errors.is_empty() {
+            errors.push(FieldError::new("line_ids", "required"));
+        }
+        if !errors.is_empty() {
+            return Ok(CollectOutcome::Invalid(errors));
+        }
+        let code = loop {
+            let code = random_code();
+            let used: Option<i64> = sqlx::query_scalar("SELECT id FROM batch WHERE trace_code = ?")
+                .bind(&code)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if used.is_none() {
+                break code;
+            }
+        };
+        let quantity: i64 = taken.iter().map(|(.., q)| q).sum();
+        let batch_id: i64 = sqlx::query_scalar(
+            "INSERT INTO batch (trace_code, family_id, product_id, collected_on, quantity)
+             VALUES (?, ?, ?, date('now', '+8 hours'), ?) RETURNING id",
+        )
+        .bind(&code)
+        .bind(family_id)
+        .bind(product_id)
+        .bind(quantity)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut orders: Vec<i64> = Vec::new();
+        for (line_id, order_id, q) in &taken {
+            sqlx::query("INSERT INTO batch_line (batch_id, order_line_id, quantity) VALUES (?, ?, ?)")
+                .bind(batch_id)
+                .bind(line_id)
+                .bind(q)
+                .execute(&mut *tx)
+                .await?;
+            if !orders.contains(order_id) {
+                orders.push(*order_id);
+            }
+        }
+        for order_id in orders {
+            let status: String = sqlx::query_scalar("SELECT status FROM customer_order WHERE id = ?")
+                .bind(order_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            if status == "placed" {
+                record_status(&mut tx, order_id, OrderStatus::Collecting, actor, None).await?;
+            }
+            let left: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM order_line l WHERE l.order_id = ? AND l.quantity >
+                 COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)",
+            )
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if left == 0 {
+                record_status(&mut tx, order_id, OrderStatus::AtCenter, actor, None).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(CollectOutcome::Collected(code))
+    }
+
+    /// What a batch's label prints (without its address and QR code).
+    pub async fn label(&self, hub_id: i64, code: &str) -> sqlx::Result<Option<Label>> {
+        let row = sqlx::query(
+            "SELECT b.trace_code, f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en,
+                    f.stamp, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+                    b.quantity, b.collected_on
+             FROM batch b JOIN family f ON f.id = b.family_id JOIN product p ON p.id = b.product_id
+             WHERE b.trace_code = ? AND f.hub_id = ?",
+        )
+        .bind(code)
+        .bind(hub_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| Label {
+            trace_code: r.get(0),
+            family_id: r.get(1),
+            family_names: localized(&r, 2),
+            village: localized(&r, 5),
+            stamp: r.get(8),
+            kind: ProductKind::parse(r.get(9)).unwrap_or(ProductKind::Other),
+            product_names: localized(&r, 10),
+            unit: localized(&r, 13),
+            quantity: r.get::<i64, _>(16) as u32,
+            collected_on: r.get(17),
+            trace_url: String::new(),
+            qr_svg: String::new(),
+        }))
+    }
+
+    /// The hub's listings in `status`, oldest first.
+    pub async fn hub_listings(&self, hub_id: i64, status: ListingStatus) -> sqlx::Result<Vec<Listing>> {
+        let rows = sqlx::query(&listing_query(
+            "f.hub_id = ? AND p.status = ? ORDER BY p.updated_at, p.id",
+        ))
+        .bind(hub_id)
+        .bind(status.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(listing_from_row).collect())
+    }
+
+    /// Approves (with corrections) or sends back one of the hub's pending listings.
+    pub async fn decide_listing(
+        &self,
+        hub_id: i64,
+        id: i64,
+        decision: &ListingDecision,
+        week: i64,
+    ) -> sqlx::Result<DecisionOutcome> {
+        let mut tx = self.write().await?;
+        let status: Option<String> = sqlx::query_scalar(
+            "SELECT p.status FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ? AND f.hub_id = ?",
+        )
+        .bind(id)
+        .bind(hub_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match status.as_deref() {
+            None => return Ok(DecisionOutcome::NotFound),
+            Some("pending") => {}
+            Some(_) => return Ok(DecisionOutcome::NotPending),
+        }
+        if decision.approve {
+            if let Some(price) = decision.price_fen {
+                sqlx::query("UPDATE product SET price_fen = ? WHERE id = ?")
+                    .bind(price.0)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            if let Some(n) = &decision.names {
+                sqlx::query("UPDATE product SET name_ug = ?, name_zh = ?, name_en = ? WHERE id = ?")
+                    .bind(n.ug.trim())
+                    .bind(n.zh.trim())
+                    .bind(n.en.trim())
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::query(
+                "UPDATE product SET status = 'live', reject_reason = NULL, reject_note = NULL,
+                        available = CASE WHEN capacity = 'weekly' THEN weekly_capacity ELSE available END,
+                        week = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 WHERE id = ?",
+            )
+            .bind(week)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "UPDATE product SET status = 'rejected', reject_reason = ?, reject_note = ?,
+                        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 WHERE id = ?",
+            )
+            .bind(decision.reason.map(|r| r.as_str()))
+            .bind(decision.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let row = sqlx::query(&listing_query("p.id = ?"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(DecisionOutcome::Decided(Box::new(listing_from_row(&row))))
+    }
+
+    /// Every sold line (of orders not cancelled) of the hub, or of one family,
+    /// placed up to the end of `until` (YYYY-MM), with its split at the hub's rate.
+    pub(super) async fn sold_lines(
+        &self,
+        hub_id: i64,
+        family_id: Option<i64>,
+        until: &str,
+    ) -> sqlx::Result<Vec<SoldLine>> {
+        let rate = self.fee_bp(hub_id).await?;
+        let rows = sqlx::query(
+            "SELECT l.family_id, o.code, strftime('%Y-%m', o.created_at, '+8 hours') AS month,
+                    date(o.created_at, '+8 hours'), l.quantity, l.unit_price_fen
+             FROM order_line l JOIN customer_order o ON o.id = l.order_id
+             WHERE o.hub_id = ?1 AND o.status <> 'cancelled' AND (?2 IS NULL OR l.family_id = ?2)
+               AND strftime('%Y-%m', o.created_at, '+8 hours') <= ?3
+             ORDER BY o.id DESC, l.id",
+        )
+        .bind(hub_id)
+        .bind(family_id)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| SoldLine {
+                family_id: r.get(0),
+                order_code: r.get(1),
+                month: r.get(2),
+                day: r.get(3),
+                split: Split::line(r.get::<i64, _>(4) as u32, Fen(r.get(5)), rate),
+            })
+            .collect())
+    }
+
+    /// Payouts (family, month, amount) of the hub, or of one family.
+    pub(super) async fn payouts(
+        &self,
+        hub_id: i64,
+        family_id: Option<i64>,
+    ) -> sqlx::Result<Vec<(Payout, String)>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.family_id, p.amount_fen, p.paid_at, p.note, strftime('%Y-%m', p.paid_at, '+8 hours')
+             FROM payout p JOIN family f ON f.id = p.family_id
+             WHERE f.hub_id = ?1 AND (?2 IS NULL OR p.family_id = ?2) ORDER BY p.id DESC",
+        )
+        .bind(hub_id)
+        .bind(family_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    Payout {
+                        id: r.get(0),
+                        family_id: r.get(1),
+                        amount_fen: Fen(r.get(2)),
+                        paid_at: r.get(3),
+                        note: r.get(4),
+                    },
+                    r.get(5),
+                )
+            })
+            .collect())
+    }
+
+    /// Every family of the hub in `month`: sold, fee, net, paid and balance.
+    pub async fn earnings(&self, hub_id: i64, month: &str) -> sqlx::Result<Vec<FamilyEarnings>> {
+        let lines = self.sold_lines(hub_id, None, month).await?;
+        let payouts = self.payouts(hub_id, None).await?;
+        let families = self.hub_families(hub_id).await?;
+        Ok(families
+            .into_iter()
+            .map(|f| {
+                let mine = lines.iter().filter(|l| l.family_id == f.id);
+                let sold: Split = mine.clone().filter(|l| l.month == month).map(|l| l.split).sum();
+                let earned: Split = mine.map(|l| l.split).sum();
+                let paid_to = payouts
+                    .iter()
+                    .filter(|(p, m)| p.family_id == f.id && m.as_str() <= month);
+                let paid_ever: Fen = paid_to.clone().map(|(p, _)| p.amount_fen).sum();
+                let paid_fen: Fen = paid_to
+                    .filter(|(_, m)| m == month)
+                    .map(|(p, _)| p.amount_fen)
+                    .sum();
+                FamilyEarnings {
+                    family_id: f.id,
+                    names: f.names,
+                    village: f.village,
+                    month: month.to_string(),
+                    sold,
+                    paid_fen,
+                    balance_fen: bazar_api::earnings::balance(earned.net_fen, paid_ever),
+                }
+            })
+            .collect())
+    }
+
+    /// Records a payout to one of the hub's families; `None` when it is not the hub's.
+    pub async fn record_payout(
+        &self,
+        hub_id: i64,
+        request: &PayoutRequest,
+        actor: &str,
+    ) -> sqlx::Result<Option<Payout>> {
+        let mut tx = self.write().await?;
+        let family: Option<i64> = sqlx::query_scalar("SELECT id FROM family WHERE id = ? AND hub_id = ?")
+            .bind(request.family_id)
+            .bind(hub_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if family.is_none() {
+            return Ok(None);
+        }
+        let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let row = sqlx::query(
+            "INSERT INTO payout (family_id, amount_fen, paid_at, actor, note)
+             VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?) RETURNING id, paid_at",
+        )
+        .bind(request.family_id)
+        .bind(request.amount_fen.0)
+        .bind(actor)
+        .bind(note)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(Payout {
+            id: row.get(0),
+            family_id: request.family_id,
+            amount_fen: request.amount_fen,
+            paid_at: row.get(1),
+            note: note.map(String::from),
+        }))
+    }
+
+    /// Orders and sales of the hub's last `weeks` weeks (Monday to Sunday,
+    /// China time), oldest first, with the families that supplied them.
+    pub async fn overview(&self, hub_id: i64, weeks: u32) -> sqlx::Result<Vec<WeekSales>> {
+        let rows = sqlx::query(
+            "SELECT date(o.created_at, '+8 hours', '-6 days', 'weekday 1') AS week, o.id,
+                    f.id, f.name_ug, f.name_zh, f.name_en, l.quantity * l.unit_price_fen
+             FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN family f ON f.id = l.family_id
+             WHERE o.hub_id = ? AND o.status <> 'cancelled'
+               AND o.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
+             ORDER BY week, f.id",
+        )
+        .bind(hub_id)
+        .bind(format!("-{} days", weeks * 7 + 7))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out: Vec<WeekSales> = Vec::new();
+        let mut orders_seen: Vec<(String, i64)> = Vec::new();
+        for r in rows {
+            let week: String = r.get(0);
+            if out.last().is_none_or(|w| w.week_start != week) {
+                out.push(WeekSales {
+                    week_start: week.clone(),
+                    orders: 0,
+                    gross_fen: Fen::ZERO,
+                    families: Vec::new(),
+                });
+            }
+            let w = out.last_mut().expect("pushed above");
+            let order: i64 = r.get(1);
+            if !orders_seen.contains(&(week.clone(), order)) {
+                orders_seen.push((week, order));
+                w.orders += 1;
+            }
+            let gross = Fen(r.get(6));
+            w.gross_fen = w.gross_fen + gross;
+            let family_id: i64 = r.get(2);
+            match w.families.iter_mut().find(|f| f.family_id == family_id) {
+                Some(f) => f.gross_fen = f.gross_fen + gross,
+                None => w.families.push(FamilySales {
+                    family_id,
+                    names: localized(&r, 3),
+                    gross_fen: gross,
+                }),
+            }
+        }
+        let keep = weeks as usize;
+        if out.len() > keep {
+            out.drain(..out.len() - keep);
+        }
+        Ok(out)
+    }
+}
+
+/// Sets an order's status and records the event.
+async fn record_status(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    order_id: i64,
+    status: OrderStatus,
+    actor: &str,
+    note: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customer_order SET status = ? WHERE id = ?")
+        .bind(status.as_str())
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO order_event (order_id, status, at, actor, note)
+         VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?)",
+    )
+    .bind(order_id)
+    .bind(status.as_str())
+    .bind(actor)
+    .bind(note.map(str::trim).filter(|n| !n.is_empty()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,137 @@
+//! The family's side on the store: what to prepare, its money, its listings.
+
+use bazar_api::center::Listing;
+use bazar_api::earnings::{Split, previous_month};
+use bazar_api::seller::{Money, MonthMoney, NewListing, OrderShare, Prepare, default_names};
+use bazar_api::{Capacity, Fen, ProductKind};
+use sqlx::Row;
+
+use super::Store;
+use super::center::{listing_from_row, listing_query};
+use super::orders::localized;
+
+impl Store {
+    /// What the center still has to collect from the family, by product.
+    pub async fn to_prepare(&self, family_id: i64) -> sqlx::Result<Vec<Prepare>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en, p.image,
+                    SUM(l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)),
+                    COUNT(DISTINCT o.id), MIN(date(o.created_at, '+8 hours'))
+             FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN product p ON p.id = l.product_id
+             WHERE l.family_id = ? AND o.status IN ('placed', 'collecting')
+               AND l.quantity > COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
+             GROUP BY p.id ORDER BY MIN(o.id)",
+        )
+        .bind(family_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Prepare {
+                product_id: r.get(0),
+                kind: ProductKind::parse(r.get(1)).unwrap_or(ProductKind::Other),
+                names: localized(r, 2),
+                unit: localized(r, 5),
+                image: r.get(8),
+                quantity: r.get::<i64, _>(9) as u32,
+                orders: r.get::<i64, _>(10) as u32,
+                since: r.get(11),
+            })
+            .collect())
+    }
+
+    /// The family's money: six months, this and last month's orders, payouts, balance.
+    pub async fn money(&self, hub_id: i64, family_id: i64) -> sqlx::Result<Money> {
+        let this_month: String = sqlx::query_scalar("SELECT strftime('%Y-%m', 'now', '+8 hours')")
+            .fetch_one(&self.pool)
+            .await?;
+        let mut months = vec![this_month.clone()];
+        while months.len() < 6 {
+            let before = previous_month(months.last().expect("not empty")).unwrap_or_default();
+            months.push(before);
+        }
+        months.reverse();
+        let last_month = months[4].clone();
+        let lines = self.sold_lines(hub_id, Some(family_id), &this_month).await?;
+        let payouts = self.payouts(hub_id, Some(family_id)).await?;
+        let earned: Split = lines.iter().map(|l| l.split).sum();
+        let paid: Fen = payouts.iter().map(|(p, _)| p.amount_fen).sum();
+        let mut orders: Vec<OrderShare> = Vec::new();
+        for line in lines
+            .iter()
+            .filter(|l| l.month == this_month || l.month == last_month)
+        {
+            match orders.iter_mut().find(|o| o.order_code == line.order_code) {
+                Some(o) => o.share = o.share + line.split,
+                None => orders.push(OrderShare {
+                    order_code: line.order_code.clone(),
+                    day: line.day.clone(),
+                    share: line.split,
+                }),
+            }
+        }
+        Ok(Money {
+            fee_bp: self.fee_bp(hub_id).await?,
+            months: months
+                .into_iter()
+                .map(|m| MonthMoney {
+                    sold: lines.iter().filter(|l| l.month == m).map(|l| l.split).sum(),
+                    month: m,
+                })
+                .collect(),
+            orders,
+            payouts: payouts.into_iter().map(|(p, _)| p).collect(),
+            balance_fen: bazar_api::earnings::balance(earned.net_fen, paid),
+        })
+    }
+
+    /// The family's own listings, newest first, whatever their status.
+    pub async fn family_listings(&self, family_id: i64) -> sqlx::Result<Vec<Listing>> {
+        let rows = sqlx::query(&listing_query("p.family_id = ? ORDER BY p.id DESC"))
+            .bind(family_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(listing_from_row).collect())
+    }
+
+    /// A new listing of the family, pending the center's approval.
+    pub async fn create_listing(
+        &self,
+        family_id: i64,
+        listing: &NewListing,
+        image: &str,
+        week: i64,
+    ) -> sqlx::Result<Listing> {
+        let (names, unit) = default_names(listing.kind);
+        let weekly = listing.capacity == Capacity::Weekly;
+        let quantity = i64::from(listing.quantity);
+        let mut tx = self.write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO product (family_id, kind, name_ug, name_zh, name_en, unit_ug, unit_zh, unit_en,
+                                  price_fen, capacity, available, weekly_capacity, week, image, status)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id",
+        )
+        .bind(family_id)
+        .bind(listing.kind.as_str())
+        .bind(&names.ug)
+        .bind(&names.zh)
+        .bind(&names.en)
+        .bind(&unit.ug)
+        .bind(&unit.zh)
+        .bind(&unit.en)
+        .bind(listing.price_fen.0)
+        .bind(if weekly { "weekly" } else { "stock" })
+        .bind(quantity)
+        .bind(if weekly { quantity } else { 0 })
+        .bind(week)
+        .bind(image)
+        .fetch_one(&mut *tx)
+        .await?;
+        let row = sqlx::query(&listing_query("p.id = ?"))
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(listing_from_row(&row))
+    }
+}
