@@ -35,9 +35,8 @@ setup-browser:
 build: app server
 
 app:
-	@echo "==> Building the app (release wasm, trunk)"
-	@trunk build --release
-	@node scripts/precompress.mjs dist
+	@echo "==> Building the apps (release wasm, trunk): shop, service center, sellers"
+	@scripts/build-app.sh
 
 server:
 	@echo "==> Building the server"

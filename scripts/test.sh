@@ -23,9 +23,8 @@ step "App component tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
   cargo test -p bazar --target wasm32-unknown-unknown --test web --locked
 
-step "Release build (trunk, wasm-opt -Oz) and the server"
-trunk build --release
-node scripts/precompress.mjs dist
+step "Release build (trunk, wasm-opt -Oz) of the three apps, and the server"
+scripts/build-app.sh
 cargo build --profile server -p bazar-server --locked
 
 step "Size guard"

@@ -149,6 +149,34 @@ pub fn trace_url(code: &str) -> String {
     format!("/api/trace/{}", encode(code))
 }
 
+/// Sends `body` as JSON with `method` (or nothing when `None`) and answers
+/// the response's text: the center's and the seller's changes.
+pub async fn send<B: serde::Serialize>(
+    method: &str,
+    url: &str,
+    body: Option<&B>,
+) -> Result<String, FetchError> {
+    let method = match method {
+        "DELETE" => gloo_net::http::Method::DELETE,
+        _ => gloo_net::http::Method::POST,
+    };
+    let builder = gloo_net::http::RequestBuilder::new(url).method(method);
+    let request = match body {
+        Some(body) => builder.json(body).map_err(|_| FetchError::Decode)?,
+        None => builder.build().map_err(|_| FetchError::Decode)?,
+    };
+    let response = request.send().await.map_err(|_| FetchError::Network)?;
+    if response.ok() {
+        return response.text().await.map_err(|_| FetchError::Network);
+    }
+    Err(error_of(response).await)
+}
+
+/// [`send`] with a JSON body, the answer decoded as `T`.
+pub async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, FetchError> {
+    decode(&send("POST", url, Some(body)).await?)
+}
+
 /// `POST /api/orders` under `key`; the same key and body always give the same order.
 pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrder, FetchError> {
     let response = Request::post("/api/orders")

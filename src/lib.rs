@@ -3,13 +3,20 @@
 
 pub mod api;
 pub mod app;
+pub mod center;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod seller;
 pub mod state;
 
-/// Replaces the static shell's skeleton with the running app.
+/// Replaces the static shell's skeleton with the running shop.
 pub fn mount() {
+    mount_into_shell(app::App);
+}
+
+/// Replaces the static shell in `#app` with `app`.
+pub fn mount_into_shell<V: leptos::IntoView + 'static>(app: fn() -> V) {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"))
@@ -17,8 +24,8 @@ pub fn mount() {
     match root {
         Some(root) => {
             root.set_inner_html("");
-            leptos::mount::mount_to(root, app::App).forget();
+            leptos::mount::mount_to(root, app).forget();
         }
-        None => leptos::mount::mount_to_body(app::App),
+        None => leptos::mount::mount_to_body(app),
     }
 }

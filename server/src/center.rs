@@ -349,7 +349,7 @@ async fn issue_key_card(
         .await?
         .ok_or(AppError::NotFound)?;
     // The token travels in the fragment, which browsers never send to a server.
-    let url = format!("{}/seller/#key={token}", public_origin(&headers));
+    let url = format!("{}/seller#key={token}", public_origin(&headers));
     let card = KeyCard {
         family_id: family.id,
         names: family.names,

@@ -30,7 +30,7 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
         async move {
             let path = req.uri().path().to_string();
             if is_app_route(&path) {
-                return Ok::<_, Infallible>(index_html(&dist).await);
+                return Ok::<_, Infallible>(index_html(&dist.join(app_of(&path))).await);
             }
             let mut response = match files.oneshot(req).await {
                 Ok(r) => r.map(Body::new),
@@ -74,13 +74,27 @@ fn is_app_route(path: &str) -> bool {
     path == "/" || !last.contains('.') || last.ends_with(".html")
 }
 
-/// Trunk names built files `name-<16 hex digits>[_bg].ext`.
+/// Which app a page belongs to: the folder of dist/ its index.html is in.
+/// The service center's and the sellers' apps are built apart from the
+/// shop, so customers never download them.
+fn app_of(path: &str) -> &'static str {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "center" => "center",
+        "seller" => "seller",
+        _ => "",
+    }
+}
+
+/// Trunk names built files `name-<hash>[_bg].ext`, the hash in 16 hex
+/// digits (fewer when it starts with zeros).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let stem = file.split('.').next().unwrap_or("");
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 /// The Content-Security-Policy of the app's page: its own scripts, styles,
@@ -156,6 +170,16 @@ mod tests {
     }
 
     #[test]
+    fn each_app_has_its_own_page() {
+        assert_eq!(app_of("/"), "");
+        assert_eq!(app_of("/product/3"), "");
+        assert_eq!(app_of("/center"), "center");
+        assert_eq!(app_of("/center/order/BZ-ABCDEFGH"), "center");
+        assert_eq!(app_of("/seller"), "seller");
+        assert_eq!(app_of("/centers"), "");
+    }
+
+    #[test]
     fn inline_scripts_get_the_nonce() {
         let html = "<head><script type=\"module\">init()</script></head>";
         assert_eq!(
@@ -170,6 +194,7 @@ mod tests {
         assert!(is_hashed_asset("/bazar-0123456789abcdef_bg.wasm"));
         assert!(is_hashed_asset("/bazar-0123456789abcdef.js"));
         assert!(is_hashed_asset("/main-fedcba9876543210.css"));
+        assert!(is_hashed_asset("/center/center-f078b188e135dbf_bg.wasm"));
         assert!(!is_hashed_asset("/img/logo.svg"));
         assert!(!is_hashed_asset("/fonts/naskh-ug.woff2"));
         assert!(!is_hashed_asset("/dried-fruit-1.svg"));

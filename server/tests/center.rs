@@ -586,7 +586,7 @@ async fn key_cards_are_reissued_and_revoked() {
     let server = TestServer::start().await;
     let operator = server.signed_in(HUB, Role::Operator, "cards.ops").await;
     let (phone, card) = family_phone(&server, &operator, 5).await;
-    assert!(card.qr_svg.contains("<svg") && card.url.contains("/seller/#key="));
+    assert!(card.qr_svg.contains("<svg") && card.url.contains("/seller#key="));
     assert_eq!(token_of(&card).len(), 64, "256 bits");
     let families: Vec<CenterFamily> = operator.get("/api/center/families").await.json().await.unwrap();
     assert!(

@@ -12,15 +12,16 @@ mod zh;
 use bazar_api::{Fen, Lang, OrderStatus, ProductKind};
 use leptos::prelude::*;
 
-/// Declares [`Texts`] and a list of its entries for the catalog test.
+/// Declares a struct of texts (the shop's [`Texts`], the center's and the
+/// seller's) and a list of its entries for the catalog tests.
 macro_rules! catalog {
-    ($($(#[$doc:meta])* $key:ident),* $(,)?) => {
-        /// Every text of the app, in one language.
-        pub struct Texts {
+    ($name:ident; $($(#[$doc:meta])* $key:ident),* $(,)?) => {
+        /// Every text of one part of the app, in one language.
+        pub struct $name {
             $($(#[$doc])* pub $key: &'static str,)*
         }
 
-        impl Texts {
+        impl $name {
             /// Every (key, text) pair, for tests.
             pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
                 vec![$((stringify!($key), self.$key),)*]
@@ -29,7 +30,10 @@ macro_rules! catalog {
     };
 }
 
+pub(crate) use catalog;
+
 catalog! {
+    Texts;
     /// The shop's name in the header.
     shop_name,
     /// The promise on the home page.

@@ -1,0 +1,5 @@
+//! Mounts the service center's app.
+
+fn main() {
+    bazar::center::mount();
+}

@@ -1,0 +1,5 @@
+//! Mounts the sellers' app.
+
+fn main() {
+    bazar::seller::mount();
+}

@@ -1,0 +1,231 @@
+//! The service center's app (served under /center): the order queue and each
+//! order's life, pick lists by family, batches and their trace labels,
+//! listing approval, key cards, and every family's earnings. Operators use it
+//! on a phone at a family's door and on the desktop at the center.
+
+mod families;
+mod listings;
+mod money;
+mod orders;
+mod pick;
+pub mod texts;
+
+use bazar_api::account::{Me, Role};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use serde::de::DeserializeOwned;
+
+use crate::api::{self, FetchError, JsonResource};
+use crate::i18n::{Locale, provide_i18n, use_i18n};
+use texts::{ct, texts};
+
+/// Replaces the page's shell with the center's app.
+pub fn mount() {
+    crate::mount_into_shell(CenterApp);
+}
+
+/// The signed-in operator, for every page.
+#[derive(Clone)]
+pub struct Operator(pub Me);
+
+#[component]
+pub fn CenterApp() -> impl IntoView {
+    provide_i18n(Locale::ZhHans);
+    let me = api::json_resource(Signal::derive(|| Some("/api/auth/me".to_string())));
+    view! {
+        <Router>
+            {move || match api::decoded::<Me>(me) {
+                None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
+                Some(Ok(account)) if account.role == Role::Operator => {
+                    provide_context(Operator(account));
+                    view! { <Signed me=me /> }.into_any()
+                }
+                Some(Ok(_)) => view! {
+                    <TopBar me=me />
+                    <main class="page"><p class="notice">{ct(|t| t.error_forbidden)}</p></main>
+                }
+                .into_any(),
+                Some(Err(_)) => view! { <SignIn me=me /> }.into_any(),
+            }}
+        </Router>
+    }
+}
+
+#[component]
+fn Signed(me: JsonResource) -> impl IntoView {
+    view! {
+        <TopBar me=me />
+        <Routes fallback=|| view! { <main class="page"><p class="notice">{ct(|t| t.error_not_found)}</p></main> }>
+            <Route path=path!("/center") view=orders::Queue />
+            <Route path=path!("/center/order/:code") view=orders::OrderPage />
+            <Route path=path!("/center/pick") view=pick::PickListPage />
+            <Route path=path!("/center/label/:code") view=pick::LabelPage />
+            <Route path=path!("/center/listings") view=listings::Listings />
+            <Route path=path!("/center/families") view=families::Families />
+            <Route path=path!("/center/earnings") view=money::EarningsPage />
+            <Route path=path!("/center/overview") view=money::Overview />
+        </Routes>
+    }
+}
+
+/// The name, the sections, the language and signing out.
+#[component]
+fn TopBar(me: JsonResource) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api::send::<()>("POST", "/api/auth/sign-out", None).await;
+            me.refetch();
+        });
+    };
+    view! {
+        <header class="topbar center-bar no-print">
+            <a class="brand" href="/center"><img src="/img/logo.svg" width="32" height="32" alt="" />
+                <span class="brand-name">{ct(|t| t.title)}</span></a>
+            <nav class="center-nav">
+                <a href="/center">{ct(|t| t.nav_orders)}</a>
+                <a href="/center/pick">{ct(|t| t.nav_pick)}</a>
+                <a href="/center/listings">{ct(|t| t.nav_listings)}</a>
+                <a href="/center/families">{ct(|t| t.nav_families)}</a>
+                <a href="/center/earnings">{ct(|t| t.nav_money)}</a>
+                <a href="/center/overview">{ct(|t| t.nav_overview)}</a>
+            </nav>
+            <label class="lang-select">
+                <span class="visually-hidden">{ct(|t| t.language)}</span>
+                <select on:change=move |ev| {
+                    if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
+                        i18n.set(locale);
+                    }
+                }>
+                    {Locale::ALL
+                        .into_iter()
+                        .map(|l| view! {
+                            <option value=l.tag() selected=move || i18n.locale() == l>{l.native_name()}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+            <button type="button" class="button quiet" data-testid="sign-out" on:click=sign_out>
+                {ct(|t| t.sign_out)}
+            </button>
+        </header>
+    }
+}
+
+#[component]
+fn SignIn(me: JsonResource) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<FetchError>);
+    let busy = RwSignal::new(false);
+    let i18n = use_i18n();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        let body = bazar_api::account::SignIn {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Me>("/api/auth/sign-in", &body).await {
+                Ok(_) => {
+                    password.set(String::new());
+                    me.refetch();
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <header class="topbar center-bar">
+            <span class="brand"><img src="/img/logo.svg" width="32" height="32" alt="" />
+                <span class="brand-name">{ct(|t| t.title)}</span></span>
+        </header>
+        <main class="page narrow">
+            <h1 class="section-title">{ct(|t| t.sign_in_title)}</h1>
+            <form class="form" on:submit=submit>
+                <label class="field">
+                    <span>{ct(|t| t.username)}</span>
+                    <input name="username" autocomplete="username" dir="ltr" required
+                        prop:value=username on:input=move |ev| username.set(event_target_value(&ev)) />
+                </label>
+                <label class="field">
+                    <span>{ct(|t| t.password)}</span>
+                    <input name="password" type="password" autocomplete="current-password" dir="ltr" required
+                        prop:value=password on:input=move |ev| password.set(event_target_value(&ev)) />
+                </label>
+                {move || error.get().map(|e| view! {
+                    <p class="form-error" role="alert">{texts(i18n.locale()).error(&e)}</p>
+                })}
+                <button type="submit" class="button primary" disabled=busy>{ct(|t| t.sign_in)}</button>
+            </form>
+        </main>
+    }
+}
+
+/// Shows the resource's answer decoded as `T` with `ok`, or a retryable error.
+pub fn show<T: DeserializeOwned + 'static, V: IntoView + 'static>(
+    resource: JsonResource,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+) -> impl Fn() -> AnyView + Send + Sync + 'static {
+    move || match api::decoded::<T>(resource) {
+        None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
+        Some(Ok(value)) => ok(value).into_any(),
+        Some(Err(error)) => view! { <Failed error=error on_retry=move || resource.refetch() /> }.into_any(),
+    }
+}
+
+#[component]
+pub fn Failed(error: FetchError, on_retry: impl Fn() + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="load-error" role="alert">
+            <p>{move || texts(i18n.locale()).error(&error)}</p>
+            <button type="button" class="button" on:click=move |_| on_retry()>{ct(|t| t.retry)}</button>
+        </div>
+    }
+}
+
+/// A price in the reader's locale, isolated for right-to-left text.
+pub fn money(fen: bazar_api::Fen) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <bdi class="price" dir="ltr">{move || i18n.locale().price(fen)}</bdi> }
+}
+
+/// Yuan typed by a person ("12", "12.5", "12.50") in fen.
+pub fn parse_yuan(text: &str) -> Option<bazar_api::Fen> {
+    let text = text.trim();
+    let (yuan, fen) = text.split_once('.').unwrap_or((text, ""));
+    if yuan.is_empty() || fen.len() > 2 || !yuan.bytes().chain(fen.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let yuan: i64 = yuan.parse().ok()?;
+    let fen: i64 = format!("{fen:0<2}").parse().ok()?;
+    yuan.checked_mul(100)?.checked_add(fen).map(bazar_api::Fen)
+}
+
+/// Opens the browser's print dialog.
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_yuan;
+    use bazar_api::Fen;
+
+    #[test]
+    fn reads_yuan() {
+        assert_eq!(parse_yuan("12"), Some(Fen(1200)));
+        assert_eq!(parse_yuan(" 12.5 "), Some(Fen(1250)));
+        assert_eq!(parse_yuan("0.05"), Some(Fen(5)));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("-3"), None);
+        assert_eq!(parse_yuan(""), None);
+        assert_eq!(parse_yuan("abc"), None);
+    }
+}
