@@ -13,6 +13,7 @@ pub mod money;
 pub mod order;
 pub mod seller;
 pub mod trace;
+pub mod tutor;
 
 pub use catalog::{
     Capacity, Family, FamilyPage, FamilySummary, Lang, Localized, Product, ProductDetail, ProductKind,

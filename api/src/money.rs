@@ -47,6 +47,29 @@ impl Fen {
     }
 }
 
+impl Fen {
+    /// Yuan as a person types them ("12", "12.5", "12.50") in fen; `None`
+    /// for anything else (signs, three decimals, letters, empty).
+    pub fn parse_yuan(text: &str) -> Option<Fen> {
+        let text = text.trim();
+        let (yuan, fen) = text.split_once('.').unwrap_or((text, ""));
+        if yuan.is_empty()
+            || yuan.len() > 9
+            || fen.len() > 2
+            || !yuan.bytes().chain(fen.bytes()).all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let yuan: i64 = yuan.parse().ok()?;
+        let fen: i64 = if fen.is_empty() {
+            0
+        } else {
+            format!("{fen:0<2}").parse().ok()?
+        };
+        Some(Fen(yuan * 100 + fen))
+    }
+}
+
 impl std::ops::Add for Fen {
     type Output = Fen;
     fn add(self, rhs: Fen) -> Fen {
@@ -63,6 +86,19 @@ impl std::iter::Sum for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_typed_yuan() {
+        assert_eq!(Fen::parse_yuan("12"), Some(Fen(1200)));
+        assert_eq!(Fen::parse_yuan(" 12.5 "), Some(Fen(1250)));
+        assert_eq!(Fen::parse_yuan("0.05"), Some(Fen(5)));
+        assert_eq!(Fen::parse_yuan("7."), Some(Fen(700)));
+        assert_eq!(Fen::parse_yuan("1.234"), None);
+        assert_eq!(Fen::parse_yuan("-3"), None);
+        assert_eq!(Fen::parse_yuan(""), None);
+        assert_eq!(Fen::parse_yuan("1e3"), None);
+        assert_eq!(Fen::parse_yuan("9999999999"), None);
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -59,7 +59,7 @@ pub struct Money {
 }
 
 /// `POST /api/seller/listings`: what a family wants to sell. Names come from
-/// the kind (the center can correct them).
+/// the kind (the center can correct them); the photo from an upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewListing {
@@ -68,6 +68,11 @@ pub struct NewListing {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 10000))]
     pub quantity: u32,
     pub price_fen: Fen,
+    /// The name of a photo uploaded with `POST /api/seller/photos`; without
+    /// one the listing shows its kind's picture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 40))]
+    pub photo: Option<String>,
 }
 
 impl NewListing {
@@ -100,6 +105,23 @@ pub fn default_names(kind: ProductKind) -> (Localized, Localized) {
     }
 }
 
+/// The price to suggest for a new listing: the median of similar live
+/// products' prices, rounded to the nearest 10 fen. `None` without any.
+pub fn suggested_price(prices: &[Fen]) -> Option<Fen> {
+    let mut sorted: Vec<i64> = prices.iter().map(|p| p.0).filter(|p| *p > 0).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_unstable();
+    let mid = sorted.len() / 2;
+    let median = if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        (sorted[mid - 1] + sorted[mid]) / 2
+    };
+    Some(Fen(((median + 5) / 10 * 10).max(10)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,12 +133,24 @@ mod tests {
             capacity: Capacity::Weekly,
             quantity: 30,
             price_fen: Fen(150),
+            photo: None,
         };
         assert!(l.validate().is_ok());
         l.quantity = 0;
         l.price_fen = Fen(0);
         let fields: Vec<String> = l.validate().unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(fields, ["quantity", "price_fen"]);
+    }
+
+    #[test]
+    fn suggests_the_median_price() {
+        assert_eq!(suggested_price(&[]), None);
+        assert_eq!(
+            suggested_price(&[Fen(2200), Fen(2800), Fen(1500)]),
+            Some(Fen(2200))
+        );
+        assert_eq!(suggested_price(&[Fen(150), Fen(204)]), Some(Fen(180)));
+        assert_eq!(suggested_price(&[Fen(3)]), Some(Fen(10)));
     }
 
     #[test]

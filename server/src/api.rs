@@ -62,7 +62,17 @@ use crate::store::{Placement, ProductFilter, current_week};
         crate::seller::prepare,
         crate::seller::money,
         crate::seller::listings,
-        crate::seller::create_listing
+        crate::seller::create_listing,
+        crate::tutor::upload_photo,
+        crate::tutor::save_narration,
+        crate::tutor::narration,
+        crate::tutor::recorded,
+        crate::lecture::open,
+        crate::lecture::current,
+        crate::lecture::step,
+        crate::lecture::events,
+        crate::lecture::join,
+        crate::lecture::done
     ),
     components(schemas(
         Health,
@@ -126,7 +136,12 @@ use crate::store::{Placement, ProductFilter, current_week};
         bazar_api::seller::OrderShare,
         bazar_api::seller::MonthMoney,
         bazar_api::seller::Money,
-        bazar_api::seller::NewListing
+        bazar_api::seller::NewListing,
+        bazar_api::tutor::LectureState,
+        bazar_api::tutor::Lecture,
+        bazar_api::tutor::LectureStep,
+        bazar_api::tutor::PhoneReport,
+        crate::tutor::Photo
     ))
 )]
 pub struct ApiDoc;
@@ -161,6 +176,21 @@ fn private() -> Router<AppState> {
         )
         .nest("/center", crate::center::router())
         .nest("/seller", crate::seller::router())
+        .route(
+            "/seller/photos",
+            post(crate::tutor::upload_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::photos::MAX_BYTES + 1)),
+        )
+        .route(
+            "/narration/{clip}/{lang}",
+            get(crate::tutor::narration)
+                .post(crate::tutor::save_narration)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::tutor::MAX_NARRATION_BYTES + 1,
+                )),
+        )
+        .route("/narration", get(crate::tutor::recorded))
+        .nest("/lectures", crate::lecture::router())
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
@@ -209,7 +239,7 @@ async fn list_products(
     query: Result<Query<ProductQuery>, QueryRejection>,
 ) -> Result<Json<Vec<Product>>, AppError> {
     let Query(query) = query?;
-    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
+    let kind = match query.kind.as_deref() {
         None => None,
         Some(k) => {
             Some(ProductKind::parse(k).ok_or_else(|| AppError::BadRequest(format!("unknown kind {k:?}")))?)

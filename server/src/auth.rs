@@ -194,7 +194,9 @@ async fn start(
 /// Failures are throttled per address and per account.
 #[utoipa::path(post, path = "/api/auth/sign-in", request_body = SignIn, responses(
     (status = 200, description = "Signed in; the session cookie is set", body = Me),
+    (status = 400, description = "The body is not JSON", body = bazar_api::ApiError),
     (status = 401, description = "Unknown username or wrong password", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 422, description = "Malformed body", body = bazar_api::ApiError),
     (status = 429, description = "Too many failed sign-ins; see Retry-After", body = bazar_api::ApiError),
 ))]
@@ -236,7 +238,10 @@ pub async fn sign_in(
 /// no one can lock a family out by failing on purpose.
 #[utoipa::path(post, path = "/api/auth/key-card", request_body = KeyCardSignIn, responses(
     (status = 200, description = "Signed in; the session cookie is set", body = Me),
+    (status = 400, description = "The body is not JSON", body = bazar_api::ApiError),
     (status = 401, description = "Unknown or revoked card", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    (status = 422, description = "Malformed body", body = bazar_api::ApiError),
     (status = 429, description = "Too many failed sign-ins; see Retry-After", body = bazar_api::ApiError),
 ))]
 pub async fn key_card_sign_in(

@@ -40,6 +40,9 @@ pub struct Config {
     /// The folder of the built app (trunk's dist/).
     #[arg(long, env = "BAZAR_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// Where families' photos are stored.
+    #[arg(long, env = "BAZAR_UPLOADS", default_value = "uploads")]
+    pub uploads: PathBuf,
     /// Per-address throttling of trace look-ups: `on` (default) or `off`
     /// (for load tests from one address).
     #[arg(long, env = "BAZAR_RATE_LIMITS", default_value = "on", value_parser = ["on", "off"])]

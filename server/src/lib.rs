@@ -6,11 +6,14 @@ pub mod auth;
 pub mod center;
 pub mod config;
 pub mod error;
+pub mod lecture;
 pub mod limit;
 pub mod payment;
+pub mod photos;
 pub mod qr;
 pub mod seller;
 pub mod store;
+pub mod tutor;
 pub mod web;
 
 use std::time::Duration;
@@ -45,6 +48,13 @@ pub struct AppState {
     pub sign_in_failures: std::sync::Arc<limit::RateLimiter>,
     /// Failed password sign-ins per username, from any address.
     pub account_failures: std::sync::Arc<limit::RateLimiter<String>>,
+    /// Where families' photos are stored (served at /uploads/).
+    pub uploads: std::path::PathBuf,
+    /// The live lectures of the tutor.
+    pub lectures: lecture::Lectures,
+    /// Becomes true when the server shuts down: endless answers (the
+    /// lectures' event streams) end then, so shutting down never waits on them.
+    pub closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -66,14 +76,34 @@ impl AppState {
             order_limiter: per_minute(30),
             sign_in_failures: std::sync::Arc::new(limit::RateLimiter::new(10, quarter_hour, rate_limits)),
             account_failures: std::sync::Arc::new(limit::RateLimiter::new(50, quarter_hour, rate_limits)),
+            uploads: std::path::PathBuf::from("uploads"),
+            lectures: lecture::Lectures::default(),
+            closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
         }
+    }
+
+    /// Stores photos in `dir` instead of `./uploads`.
+    pub fn with_uploads(mut self, dir: impl Into<std::path::PathBuf>) -> AppState {
+        self.uploads = dir.into();
+        self
     }
 }
 
 /// The whole application: tests call this to run the real router.
 pub fn app(state: AppState, dist: &std::path::Path) -> Router {
+    let uploads = tower_http::services::ServeDir::new(&state.uploads);
     Router::new()
         .nest("/api", api::router(state))
+        // Photos keep their random names forever.
+        .nest_service(
+            "/uploads",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(uploads),
+        )
         .fallback_service(web::static_files(dist))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -112,9 +142,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
+    let closing = state.closing.clone();
     let service = app(state, dist).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            closing.send_replace(true);
+        })
         .await;
     store.close().await;
     result

@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
         "Bazar is serving on http://{}",
         listener.local_addr()?
     );
-    let state = AppState::new(store, config.rate_limits == "on");
+    let state = AppState::new(store, config.rate_limits == "on").with_uploads(&config.uploads);
     bazar_server::serve(listener, state, &config.dist, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -77,9 +77,22 @@ async fn create_listing(
 ) -> Result<Response, AppError> {
     let Json(listing) = body?;
     listing.validate().map_err(AppError::Validation)?;
-    let image = match listing.kind {
-        bazar_api::ProductKind::Other => "/img/logo.svg".to_string(),
-        kind => format!("/img/kinds/{}.svg", kind.as_str()),
+    let image = match (&listing.photo, listing.kind) {
+        (Some(photo), _) => {
+            let stored = crate::photos::is_photo_name(photo)
+                && tokio::fs::try_exists(state.uploads.join(photo))
+                    .await
+                    .unwrap_or(false);
+            if !stored {
+                return Err(AppError::Validation(vec![bazar_api::FieldError::new(
+                    "photo",
+                    "unknown_photo",
+                )]));
+            }
+            format!("/uploads/{photo}")
+        }
+        (None, bazar_api::ProductKind::Other) => "/img/logo.svg".to_string(),
+        (None, kind) => format!("/img/kinds/{}.svg", kind.as_str()),
     };
     let created = state
         .store

@@ -4,6 +4,7 @@
 mod accounts;
 mod catalog;
 mod center;
+mod narration;
 mod orders;
 mod seed;
 mod seller;

@@ -59,6 +59,8 @@ impl Browser {
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// Where the server stores photos.
+    pub uploads: PathBuf,
     pub client: reqwest::Client,
     pub db: PathBuf,
     dir: tempfile::TempDir,
@@ -101,17 +103,20 @@ impl TestServer {
         .unwrap();
 
         let store = Store::open(&db).await.unwrap();
+        let dir_uploads = dir.path().join("uploads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            bazar_server::serve(listener, AppState::new(store, rate_limits), &dist, async {
+            let state = AppState::new(store, rate_limits).with_uploads(dir_uploads);
+            bazar_server::serve(listener, state, &dist, async {
                 let _ = rx.await;
             })
             .await
         });
         TestServer {
             addr,
+            uploads: dir.path().join("uploads"),
             client: reqwest::Client::new(),
             db,
             dir,

@@ -1,0 +1,67 @@
+//! Narration clips trainers recorded, per hub, step and language.
+
+use sqlx::Row;
+
+use super::Store;
+
+impl Store {
+    /// Saves (or replaces) a hub's recording of `clip` in `lang`.
+    pub async fn save_narration(
+        &self,
+        hub_id: i64,
+        clip: &str,
+        lang: &str,
+        mime: &str,
+        audio: &[u8],
+        trainer: i64,
+    ) -> sqlx::Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query(
+            "INSERT INTO narration (hub_id, clip, lang, mime, audio, recorded_by, recorded_at)
+             VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+             ON CONFLICT (hub_id, clip, lang) DO UPDATE SET
+                mime = excluded.mime, audio = excluded.audio,
+                recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )
+        .bind(hub_id)
+        .bind(clip)
+        .bind(lang)
+        .bind(mime)
+        .bind(audio)
+        .bind(trainer)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// The hub's recording of `clip` in `lang`: its type and bytes. The hub
+    /// is named by its slug; none means the first hub.
+    pub async fn narration(
+        &self,
+        hub: Option<&str>,
+        clip: &str,
+        lang: &str,
+    ) -> sqlx::Result<Option<(String, Vec<u8>)>> {
+        let row = sqlx::query(
+            "SELECT n.mime, n.audio FROM narration n JOIN hub h ON h.id = n.hub_id
+             WHERE h.slug = COALESCE(?, (SELECT slug FROM hub ORDER BY id LIMIT 1)) AND n.clip = ? AND n.lang = ?",
+        )
+        .bind(hub)
+        .bind(clip)
+        .bind(lang)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.get(0), r.get(1))))
+    }
+
+    /// Which clips the hub recorded, as `clip/lang`.
+    pub async fn recorded_clips(&self, hub: Option<&str>) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar(
+            "SELECT n.clip || '/' || n.lang FROM narration n JOIN hub h ON h.id = n.hub_id
+             WHERE h.slug = COALESCE(?, (SELECT slug FROM hub ORDER BY id LIMIT 1)) ORDER BY 1",
+        )
+        .bind(hub)
+        .fetch_all(&self.pool)
+        .await
+    }
+}
