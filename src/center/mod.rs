@@ -194,38 +194,14 @@ pub fn money(fen: bazar_api::Fen) -> impl IntoView {
     view! { <bdi class="price" dir="ltr">{move || i18n.locale().price(fen)}</bdi> }
 }
 
-/// Yuan typed by a person ("12", "12.5", "12.50") in fen.
+/// Yuan typed by a person, in fen (see `Fen::parse_yuan`).
 pub fn parse_yuan(text: &str) -> Option<bazar_api::Fen> {
-    let text = text.trim();
-    let (yuan, fen) = text.split_once('.').unwrap_or((text, ""));
-    if yuan.is_empty() || fen.len() > 2 || !yuan.bytes().chain(fen.bytes()).all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let yuan: i64 = yuan.parse().ok()?;
-    let fen: i64 = format!("{fen:0<2}").parse().ok()?;
-    yuan.checked_mul(100)?.checked_add(fen).map(bazar_api::Fen)
+    bazar_api::Fen::parse_yuan(text)
 }
 
 /// Opens the browser's print dialog.
 pub fn print() {
     if let Some(w) = web_sys::window() {
         let _ = w.print();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_yuan;
-    use bazar_api::Fen;
-
-    #[test]
-    fn reads_yuan() {
-        assert_eq!(parse_yuan("12"), Some(Fen(1200)));
-        assert_eq!(parse_yuan(" 12.5 "), Some(Fen(1250)));
-        assert_eq!(parse_yuan("0.05"), Some(Fen(5)));
-        assert_eq!(parse_yuan("1.234"), None);
-        assert_eq!(parse_yuan("-3"), None);
-        assert_eq!(parse_yuan(""), None);
-        assert_eq!(parse_yuan("abc"), None);
     }
 }

@@ -2,9 +2,13 @@
 //! big pictures, one thing per screen, every screen read aloud. A family's
 //! phone signs in by scanning its printed key card.
 
+mod lecture;
+pub mod lessons;
 mod money;
 mod products;
+pub mod sell;
 pub mod texts;
+pub mod tutor;
 
 use bazar_api::account::{KeyCardSignIn, Me, Role};
 use leptos::prelude::*;
@@ -50,32 +54,48 @@ pub fn SellerApp() -> impl IntoView {
             signing_in.set(false);
         });
     }
+    provide_context(FamilyGate { signing_in, failed, me });
+    tutor::provide_recorded(None);
     view! {
         <Router>
-            {move || {
-                if signing_in.get() {
-                    return view! { <main class="seller-page"><p class="big-notice">{st(|t| t.signing_in)}</p></main> }.into_any();
-                }
-                match api::decoded::<Me>(me) {
-                    None => view! { <main class="seller-page"><p class="big-notice">{st(|t| t.loading)}</p></main> }.into_any(),
-                    Some(Ok(account)) if account.role == Role::Family => view! { <Signed /> }.into_any(),
-                    _ => view! { <ScanCard failed=failed.get() /> }.into_any(),
-                }
-            }}
+            <SellerBar />
+            <Routes fallback=|| view! { <Family><Home /></Family> }>
+                <Route path=path!("/seller") view=|| view! { <Family><Home /></Family> } />
+                <Route path=path!("/seller/sell") view=|| view! { <Family><sell::Sell /></Family> } />
+                <Route path=path!("/seller/products") view=|| view! { <Family><products::MyProducts /></Family> } />
+                <Route path=path!("/seller/prepare") view=|| view! { <Family><products::ToPrepare /></Family> } />
+                <Route path=path!("/seller/money") view=|| view! { <Family><money::MyMoney /></Family> } />
+                // Learning needs no card: lectures teach people before they sell.
+                <Route path=path!("/seller/learn") view=tutor::Lessons />
+                <Route path=path!("/seller/learn/:lesson") view=tutor::LessonPage />
+                <Route path=path!("/seller/join") view=lecture::Join />
+                <Route path=path!("/seller/lecture") view=lecture::LectureView />
+            </Routes>
         </Router>
     }
 }
 
+/// Whether this phone is signed in as a family.
+#[derive(Clone, Copy)]
+struct FamilyGate {
+    signing_in: RwSignal<bool>,
+    failed: RwSignal<bool>,
+    me: JsonResource,
+}
+
+/// Shows `children` to a signed-in family, else how to sign in.
 #[component]
-fn Signed() -> impl IntoView {
-    view! {
-        <SellerBar />
-        <Routes fallback=Home>
-            <Route path=path!("/seller") view=Home />
-            <Route path=path!("/seller/products") view=products::MyProducts />
-            <Route path=path!("/seller/prepare") view=products::ToPrepare />
-            <Route path=path!("/seller/money") view=money::MyMoney />
-        </Routes>
+fn Family(children: ChildrenFn) -> impl IntoView {
+    let gate = expect_context::<FamilyGate>();
+    move || {
+        if gate.signing_in.get() {
+            return view! { <main class="seller-page"><p class="big-notice">{st(|t| t.signing_in)}</p></main> }.into_any();
+        }
+        match api::decoded::<Me>(gate.me) {
+            None => view! { <main class="seller-page"><p class="big-notice">{st(|t| t.loading)}</p></main> }.into_any(),
+            Some(Ok(account)) if account.role == Role::Family => children().into_any(),
+            _ => view! { <ScanCard failed=gate.failed.get() /> }.into_any(),
+        }
     }
 }
 
@@ -109,7 +129,6 @@ fn SellerBar() -> impl IntoView {
 #[component]
 fn ScanCard(failed: bool) -> impl IntoView {
     view! {
-        <SellerBar />
         <main class="seller-page">
             <img class="hero-icon" src=if failed { "/img/icons/rejected.svg" } else { "/img/icons/card.svg" }
                 width="160" height="160" alt="" />
@@ -117,6 +136,9 @@ fn ScanCard(failed: bool) -> impl IntoView {
                 {if failed { st(|t| t.card_not_working) } else { st(|t| t.scan_card) }}
             </p>
             <Hear text=if failed { st(|t| t.card_not_working) } else { st(|t| t.scan_card) } />
+            <a class="tile learn-tile" href="/seller/learn" data-testid="tile-learn">
+                <img src="/img/icons/learn.svg" width="72" height="72" alt="" /><span>{st(|t| t.learn)}</span>
+            </a>
         </main>
     }
 }
@@ -127,6 +149,9 @@ fn Home() -> impl IntoView {
     view! {
         <main class="seller-page">
             <nav class="tiles" data-testid="seller-home">
+                <a class="tile" href="/seller/sell" data-testid="tile-sell">
+                    <img src="/img/icons/sell.svg" width="96" height="96" alt="" /><span>{st(|t| t.sell)}</span>
+                </a>
                 <a class="tile" href="/seller/products" data-testid="tile-products">
                     <img src="/img/icons/products.svg" width="96" height="96" alt="" /><span>{st(|t| t.my_products)}</span>
                 </a>
@@ -137,6 +162,9 @@ fn Home() -> impl IntoView {
                     <img src="/img/icons/money.svg" width="96" height="96" alt="" /><span>{st(|t| t.my_money)}</span>
                 </a>
             </nav>
+            <a class="tile learn-tile" href="/seller/learn" data-testid="tile-learn">
+                <img src="/img/icons/learn.svg" width="72" height="72" alt="" /><span>{st(|t| t.learn)}</span>
+            </a>
         </main>
     }
 }

@@ -61,7 +61,7 @@ pub fn MyProducts() -> impl IntoView {
                                             <img src=reason_icon(r) width="56" height="56" alt="" />
                                             <span data-testid="reject-reason">{move || t_reason(r)}</span>
                                             <button type="button" class="hear small" aria-label=st(|t| t.hear)
-                                                on:click=move |_| super::speak(t_reason(r), i18n.locale())>
+                                                on:click=move |_| super::speak(super::texts::texts(i18n.locale()).reason(r), i18n.locale())>
                                                 <img src="/img/icons/hear.svg" width="32" height="32" alt="" />
                                             </button>
                                         })}

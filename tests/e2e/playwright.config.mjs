@@ -3,7 +3,7 @@
 import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../..');
 // Chosen once in the main process; the workers inherit it through the environment.
@@ -46,7 +46,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `${join(target, 'server/bazar-server')} --addr 127.0.0.1:${port} --db ${process.env.BAZAR_E2E_DB} --dist ${join(root, 'dist')}`,
+    command: `${join(target, 'server/bazar-server')} --addr 127.0.0.1:${port} --db ${process.env.BAZAR_E2E_DB} --uploads ${join(dirname(process.env.BAZAR_E2E_DB), 'uploads')} --dist ${join(root, 'dist')}`,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,
