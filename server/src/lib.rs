@@ -114,7 +114,8 @@ pub fn app(state: AppState, dist: &std::path::Path) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // The sellers' app may be framed by its own lecture view; nothing else.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))

@@ -30,7 +30,10 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
         async move {
             let path = req.uri().path().to_string();
             if is_app_route(&path) {
-                return Ok::<_, Infallible>(index_html(&dist.join(app_of(&path))).await);
+                let app = app_of(&path);
+                // The lecture view shows a learner's screen in a frame of its own.
+                let frameable = app == "seller";
+                return Ok::<_, Infallible>(index_html(&dist.join(app), frameable).await);
             }
             let mut response = match files.oneshot(req).await {
                 Ok(r) => r.map(Body::new),
@@ -100,11 +103,12 @@ fn is_hashed_asset(path: &str) -> bool {
 /// The Content-Security-Policy of the app's page: its own scripts, styles,
 /// pictures, fonts and API only; trunk's inline bootstrap runs by the
 /// per-response nonce; WebAssembly may be compiled.
-pub fn content_security_policy(nonce: &str) -> String {
+pub fn content_security_policy(nonce: &str, frameable: bool) -> String {
+    let ancestors = if frameable { "'self'" } else { "'none'" };
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-{nonce}'; style-src 'self'; \
          img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; manifest-src 'self'; \
-         worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+         worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
     )
 }
 
@@ -116,11 +120,12 @@ fn add_nonce(html: &str, nonce: &str) -> String {
     )
 }
 
-async fn index_html(dist: &Path) -> Response<Body> {
+async fn index_html(dist: &Path, frameable: bool) -> Response<Body> {
     match tokio::fs::read_to_string(dist.join("index.html")).await {
         Ok(html) => {
             let nonce = crate::store::random_token();
-            let csp = HeaderValue::from_str(&content_security_policy(&nonce)).expect("the policy is ASCII");
+            let csp = HeaderValue::from_str(&content_security_policy(&nonce, frameable))
+                .expect("the policy is ASCII");
             let mut response = (
                 [
                     (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -132,6 +137,10 @@ async fn index_html(dist: &Path) -> Response<Body> {
             response
                 .headers_mut()
                 .insert(header::CONTENT_SECURITY_POLICY, csp);
+            response.headers_mut().insert(
+                header::X_FRAME_OPTIONS,
+                HeaderValue::from_static(if frameable { "SAMEORIGIN" } else { "DENY" }),
+            );
             response
         }
         Err(e) => {
@@ -186,7 +195,12 @@ mod tests {
             add_nonce(html, "abc"),
             "<head><script type=\"module\" nonce=\"abc\">init()</script></head>"
         );
-        assert!(content_security_policy("abc").contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-abc'"));
+        assert!(
+            content_security_policy("abc", false)
+                .contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-abc'")
+        );
+        assert!(content_security_policy("abc", false).ends_with("frame-ancestors 'none'"));
+        assert!(content_security_policy("abc", true).ends_with("frame-ancestors 'self'"));
     }
 
     #[test]

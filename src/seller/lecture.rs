@@ -38,7 +38,10 @@ fn TrainerSignIn(on_signed: impl Fn() + Clone + Send + Sync + 'static) -> impl I
     let failed = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let body = SignIn { username: username.get_untracked(), password: password.get_untracked() };
+        let body = SignIn {
+            username: username.get_untracked(),
+            password: password.get_untracked(),
+        };
         let on_signed = on_signed.clone();
         leptos::task::spawn_local(async move {
             match api::post::<_, Me>("/api/auth/sign-in", &body).await {
@@ -104,7 +107,11 @@ fn Projector(hub: String) -> impl IntoView {
     let state = RwSignal::new(None::<LectureState>);
     let lesson = RwSignal::new(1u32);
     let start = move |_| {
-        let body = LectureStep { lesson: lesson.get_untracked(), step: 0, blank: false };
+        let body = LectureStep {
+            lesson: lesson.get_untracked(),
+            step: 0,
+            blank: false,
+        };
         leptos::task::spawn_local(async move {
             if let Ok(l) = api::post::<_, Lecture>("/api/lectures", &body).await {
                 subscribe(&l.state.code, state);
@@ -114,7 +121,9 @@ fn Projector(hub: String) -> impl IntoView {
         });
     };
     let move_to = move |to: LectureStep| {
-        let Some(code) = state.with_untracked(|s| s.as_ref().map(|s| s.code.clone())) else { return };
+        let Some(code) = state.with_untracked(|s| s.as_ref().map(|s| s.code.clone())) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
             if let Ok(s) = api::post::<_, LectureState>(&format!("/api/lectures/{code}/step"), &to).await {
                 state.set(Some(s));
@@ -125,13 +134,21 @@ fn Projector(hub: String) -> impl IntoView {
         let Some(s) = state.get_untracked() else { return };
         let steps = LESSONS.get(s.lesson as usize).map_or(0, |l| l.steps.len() as u32);
         let to = match ev.key().as_str() {
-            "PageDown" | "ArrowRight" | "ArrowDown" | " " | "Enter" => {
-                Some(LectureStep { lesson: s.lesson, step: (s.step + 1).min(steps.saturating_sub(1)), blank: false })
-            }
-            "PageUp" | "ArrowLeft" | "ArrowUp" => {
-                Some(LectureStep { lesson: s.lesson, step: s.step.saturating_sub(1), blank: false })
-            }
-            "b" | "B" | "." => Some(LectureStep { lesson: s.lesson, step: s.step, blank: !s.blank }),
+            "PageDown" | "ArrowRight" | "ArrowDown" | " " | "Enter" => Some(LectureStep {
+                lesson: s.lesson,
+                step: (s.step + 1).min(steps.saturating_sub(1)),
+                blank: false,
+            }),
+            "PageUp" | "ArrowLeft" | "ArrowUp" => Some(LectureStep {
+                lesson: s.lesson,
+                step: s.step.saturating_sub(1),
+                blank: false,
+            }),
+            "b" | "B" | "." => Some(LectureStep {
+                lesson: s.lesson,
+                step: s.step,
+                blank: !s.blank,
+            }),
             "f" | "F" => {
                 if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                     if doc.fullscreen_element().is_some() {
@@ -212,7 +229,10 @@ fn Projector(hub: String) -> impl IntoView {
 #[component]
 fn Recorder(lesson: u32, step: u32) -> impl IntoView {
     let i18n = use_i18n();
-    let clip = LESSONS.get(lesson as usize).and_then(|l| l.steps.get(step as usize)).map(|s| s.clip);
+    let clip = LESSONS
+        .get(lesson as usize)
+        .and_then(|l| l.steps.get(step as usize))
+        .map(|s| s.clip);
     let recorder = StoredValue::new_local(None::<web_sys::MediaRecorder>);
     let chunks = StoredValue::new_local(Vec::<web_sys::Blob>::new());
     let recording = RwSignal::new(false);
@@ -221,14 +241,24 @@ fn Recorder(lesson: u32, step: u32) -> impl IntoView {
     let saved = RwSignal::new(false);
     let recorded = use_context::<Recorded>();
     let start = move |_| {
-        let Some(media) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else { return };
+        let Some(media) = web_sys::window().and_then(|w| w.navigator().media_devices().ok()) else {
+            return;
+        };
         let constraints = web_sys::MediaStreamConstraints::new();
         constraints.set_audio(&wasm_bindgen::JsValue::TRUE);
-        let Ok(promise) = media.get_user_media_with_constraints(&constraints) else { return };
+        let Ok(promise) = media.get_user_media_with_constraints(&constraints) else {
+            return;
+        };
         leptos::task::spawn_local(async move {
-            let Ok(stream) = wasm_bindgen_futures::JsFuture::from(promise).await else { return };
-            let Ok(stream) = stream.dyn_into::<web_sys::MediaStream>() else { return };
-            let Ok(rec) = web_sys::MediaRecorder::new_with_media_stream(&stream) else { return };
+            let Ok(stream) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+                return;
+            };
+            let Ok(stream) = stream.dyn_into::<web_sys::MediaStream>() else {
+                return;
+            };
+            let Ok(rec) = web_sys::MediaRecorder::new_with_media_stream(&stream) else {
+                return;
+            };
             chunks.set_value(Vec::new());
             let on_data = Closure::<dyn Fn(web_sys::BlobEvent)>::new(move |ev: web_sys::BlobEvent| {
                 if let Some(blob) = ev.data() {
@@ -239,7 +269,11 @@ fn Recorder(lesson: u32, step: u32) -> impl IntoView {
             on_data.forget();
             let on_stop = Closure::<dyn Fn()>::new(move || {
                 let parts = js_sys::Array::new();
-                chunks.with_value(|c| c.iter().for_each(|b| { parts.push(b); }));
+                chunks.with_value(|c| {
+                    c.iter().for_each(|b| {
+                        parts.push(b);
+                    })
+                });
                 take.set_value(web_sys::Blob::new_with_blob_sequence(&parts).ok());
                 has_take.set(true);
                 let tracks = stream.get_tracks();
@@ -259,12 +293,18 @@ fn Recorder(lesson: u32, step: u32) -> impl IntoView {
         });
     };
     let stop = move |_| {
-        recorder.with_value(|r| if let Some(r) = r { let _ = r.stop(); });
+        recorder.with_value(|r| {
+            if let Some(r) = r {
+                let _ = r.stop();
+            }
+        });
         recording.set(false);
     };
     let listen = move |_| {
         take.with_value(|b| {
-            if let Some(url) = b.as_ref().and_then(|b| web_sys::Url::create_object_url_with_blob(b).ok())
+            if let Some(url) = b
+                .as_ref()
+                .and_then(|b| web_sys::Url::create_object_url_with_blob(b).ok())
                 && let Ok(audio) = web_sys::HtmlAudioElement::new_with_src(&url)
             {
                 let _ = audio.play();
@@ -272,8 +312,14 @@ fn Recorder(lesson: u32, step: u32) -> impl IntoView {
         });
     };
     let save = move |_| {
-        let (Some(clip), Some(blob)) = (clip, take.get_value()) else { return };
-        let lang = match i18n.locale() { Locale::Ug => "ug", Locale::ZhHans => "zh", Locale::En => "en" };
+        let (Some(clip), Some(blob)) = (clip, take.get_value()) else {
+            return;
+        };
+        let lang = match i18n.locale() {
+            Locale::Ug => "ug",
+            Locale::ZhHans => "zh",
+            Locale::En => "en",
+        };
         leptos::task::spawn_local(async move {
             let sent = gloo_net::http::Request::post(&format!("/api/narration/{clip}/{lang}"))
                 .header("Content-Type", &blob.type_())
@@ -343,7 +389,11 @@ pub fn Join() -> impl IntoView {
     let join = move || {
         let c = code.get_untracked();
         leptos::task::spawn_local(async move {
-            let report = PhoneReport { phone: phone_id(), lesson: 0, step: 0 };
+            let report = PhoneReport {
+                phone: phone_id(),
+                lesson: 0,
+                step: 0,
+            };
             match api::send("POST", &format!("/api/lectures/{c}/join"), Some(&report)).await {
                 Ok(_) => joined.set(Some(c)),
                 Err(_) => failed.set(true),
@@ -356,7 +406,9 @@ pub fn Join() -> impl IntoView {
     let press = move |d: char| {
         failed.set(false);
         code.update(|c| match d {
-            '<' => { c.pop(); }
+            '<' => {
+                c.pop();
+            }
             _ if c.len() < 4 => c.push(d),
             _ => {}
         });

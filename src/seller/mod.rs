@@ -54,7 +54,11 @@ pub fn SellerApp() -> impl IntoView {
             signing_in.set(false);
         });
     }
-    provide_context(FamilyGate { signing_in, failed, me });
+    provide_context(FamilyGate {
+        signing_in,
+        failed,
+        me,
+    });
     tutor::provide_recorded(None);
     view! {
         <Router>
@@ -92,7 +96,8 @@ fn Family(children: ChildrenFn) -> impl IntoView {
             return view! { <main class="seller-page"><p class="big-notice">{st(|t| t.signing_in)}</p></main> }.into_any();
         }
         match api::decoded::<Me>(gate.me) {
-            None => view! { <main class="seller-page"><p class="big-notice">{st(|t| t.loading)}</p></main> }.into_any(),
+            None => view! { <main class="seller-page"><p class="big-notice">{st(|t| t.loading)}</p></main> }
+                .into_any(),
             Some(Ok(account)) if account.role == Role::Family => children().into_any(),
             _ => view! { <ScanCard failed=gate.failed.get() /> }.into_any(),
         }

@@ -75,7 +75,10 @@ fn kind_name(t: &SellerTexts, kind: ProductKind) -> &'static str {
 }
 
 fn kind_picture(kind: ProductKind) -> &'static str {
-    KINDS.iter().find(|k| k.0 == kind).map_or("/img/logo.svg", |k| k.1)
+    KINDS
+        .iter()
+        .find(|k| k.0 == kind)
+        .map_or("/img/logo.svg", |k| k.1)
 }
 
 /// The listing screens; `practice` keeps everything on the phone.
@@ -152,12 +155,22 @@ fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 async fn upload(file: web_sys::File) -> Result<(String, String), FetchError> {
     let content_type = file.type_();
     let request = gloo_net::http::Request::post("/api/seller/photos")
-        .header("Content-Type", if content_type.is_empty() { "image/jpeg" } else { &content_type })
+        .header(
+            "Content-Type",
+            if content_type.is_empty() {
+                "image/jpeg"
+            } else {
+                &content_type
+            },
+        )
         .body(wasm_bindgen::JsValue::from(file))
         .map_err(|_| FetchError::Decode)?;
     let response = request.send().await.map_err(|_| FetchError::Network)?;
     if !response.ok() {
-        return Err(FetchError::api(response.status(), bazar_api::ErrorCode::BadRequest));
+        return Err(FetchError::api(
+            response.status(),
+            bazar_api::ErrorCode::BadRequest,
+        ));
     }
     let photo: serde_json::Value = response.json().await.map_err(|_| FetchError::Decode)?;
     match (photo["name"].as_str(), photo["url"].as_str()) {
@@ -196,12 +209,14 @@ fn Photo(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
             busy.set(false);
         });
     };
-    let camera = move |label: Signal<&'static str>, id: &'static str| view! {
-        <label class="button camera-button" data-tutor=id>
-            <img src="/img/icons/camera.svg" width="56" height="56" alt="" />
-            <span>{label}</span>
-            <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_file />
-        </label>
+    let camera = move |label: Signal<&'static str>, id: &'static str| {
+        view! {
+            <label class="button camera-button" data-tutor=id>
+                <img src="/img/icons/camera.svg" width="56" height="56" alt="" />
+                <span>{label}</span>
+                <input type="file" accept="image/*" capture="environment" class="visually-hidden" on:change=on_file />
+            </label>
+        }
     };
     let has_photo = move || draft.with(|d| d.photo_url.is_some());
     view! {
@@ -230,7 +245,11 @@ fn Photo(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
 }
 
 #[component]
-fn NextButton(draft: RwSignal<Draft>, to: u8, #[prop(optional, into)] enabled: Option<Signal<bool>>) -> impl IntoView {
+fn NextButton(
+    draft: RwSignal<Draft>,
+    to: u8,
+    #[prop(optional, into)] enabled: Option<Signal<bool>>,
+) -> impl IntoView {
     let bus = tutor_bus();
     view! {
         <button type="button" class="button primary next-step" data-tutor="next"
@@ -250,12 +269,14 @@ fn HowMany(draft: RwSignal<Draft>) -> impl IntoView {
         draft.update(|d| d.quantity = (i64::from(d.quantity) + by).clamp(1, 10_000) as u32);
         act(bus, id);
     };
-    let capacity = move |weekly: bool, icon: &'static str, id: &'static str, label: Signal<&'static str>| view! {
-        <button type="button" class="capacity-choice" data-tutor=id
-            class:chosen=move || draft.with(|d| d.weekly == weekly)
-            on:click=move |_| { draft.update(|d| d.weekly = weekly); act(bus, id); }>
-            <img src=icon width="56" height="56" alt="" /><span>{label}</span>
-        </button>
+    let capacity = move |weekly: bool, icon: &'static str, id: &'static str, label: Signal<&'static str>| {
+        view! {
+            <button type="button" class="capacity-choice" data-tutor=id
+                class:chosen=move || draft.with(|d| d.weekly == weekly)
+                on:click=move |_| { draft.update(|d| d.weekly = weekly); act(bus, id); }>
+                <img src=icon width="56" height="56" alt="" /><span>{label}</span>
+            </button>
+        }
     };
     view! {
         <h1 class="seller-title">{st(|t| t.how_many_title)}</h1>
@@ -307,8 +328,10 @@ fn PriceStep(draft: RwSignal<Draft>) -> impl IntoView {
             }
         });
     };
-    let key = move |label: &'static str, value: char, id: &'static str| view! {
-        <button type="button" class="key" data-tutor=id on:click=move |_| { press(value); act(bus, id); }>{label}</button>
+    let key = move |label: &'static str, value: char, id: &'static str| {
+        view! {
+            <button type="button" class="key" data-tutor=id on:click=move |_| { press(value); act(bus, id); }>{label}</button>
+        }
     };
     view! {
         <h1 class="seller-title">{st(|t| t.price_title)}</h1>
@@ -344,7 +367,10 @@ fn Preview(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
     let kind = d.kind.unwrap_or(ProductKind::Other);
     let (names, unit) = default_names(kind);
     let price = Fen::parse_yuan(&d.price).unwrap_or_default();
-    let image = d.photo_url.clone().unwrap_or_else(|| kind_picture(kind).to_string());
+    let image = d
+        .photo_url
+        .clone()
+        .unwrap_or_else(|| kind_picture(kind).to_string());
     let failed = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let send = move |_| {
@@ -359,7 +385,11 @@ fn Preview(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
         }
         let listing = NewListing {
             kind,
-            capacity: if d.weekly { Capacity::Weekly } else { Capacity::Stock },
+            capacity: if d.weekly {
+                Capacity::Weekly
+            } else {
+                Capacity::Stock
+            },
             quantity: d.quantity,
             price_fen: price,
             photo: d.photo.clone(),
@@ -402,7 +432,11 @@ fn Preview(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
 
 #[component]
 fn Sent(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
-    let text = if practice { st(|t| t.practice_sent) } else { st(|t| t.sent) };
+    let text = if practice {
+        st(|t| t.practice_sent)
+    } else {
+        st(|t| t.sent)
+    };
     view! {
         <img class="hero-icon" src=if practice { "/img/icons/star.svg" } else { "/img/icons/pending.svg" } width="160" height="160" alt="" />
         <p class="big-notice" data-testid="sent">{text}</p>

@@ -61,7 +61,8 @@ pub fn narrate(
         Locale::ZhHans => "zh",
         Locale::En => "en",
     };
-    let recorded = recorded.is_some_and(|r| r.0.with_untracked(|all| all.contains(&format!("{clip}/{lang}"))));
+    let recorded =
+        recorded.is_some_and(|r| r.0.with_untracked(|all| all.contains(&format!("{clip}/{lang}"))));
     let url = if recorded {
         Some(match hub {
             Some(hub) => format!("/api/narration/{clip}/{lang}?hub={hub}"),
@@ -128,10 +129,11 @@ fn target_rect(target: &str) -> Option<Rect> {
 }
 
 fn scroll_to(target: &str) {
-    if let Some(element) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector(&format!("[data-tutor=\"{target}\"]")).ok().flatten())
-    {
+    if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| {
+        d.query_selector(&format!("[data-tutor=\"{target}\"]"))
+            .ok()
+            .flatten()
+    }) {
         let options = web_sys::ScrollIntoViewOptions::new();
         options.set_block(web_sys::ScrollLogicalPosition::Center);
         element.scroll_into_view_with_scroll_into_view_options(&options);
@@ -178,24 +180,45 @@ pub fn LessonRunner(
         None if checking.get() => Screen::Sell(0),
         None => Screen::Home,
     });
-    // Entering a step puts the listing screens where that step needs them.
+    // Entering a step puts the listing screens where that step needs them;
+    // a phone that joins a lecture half way gets what earlier steps chose.
+    let lesson_kind = data
+        .steps
+        .iter()
+        .find_map(|s| super::sell::KINDS.iter().find(|k| k.2 == s.target))
+        .map(|k| (k.0, k.1));
     Effect::new(move |_| {
-        if let Screen::Sell(sell_step) = screen.get()
-            && draft.with_untracked(|d| d.step) != sell_step
-        {
-            draft.update(|d| {
-                if sell_step == 0 {
-                    *d = Draft::default();
-                }
-                d.step = sell_step;
-            });
-        }
+        let Screen::Sell(sell_step) = screen.get() else {
+            return;
+        };
+        let needs_photo = sell_step >= 1 && current().is_none_or(|s| s.target != "photo-take");
+        draft.update(|d| {
+            if sell_step == 0 && d.step != 0 {
+                *d = Draft::default();
+            }
+            d.step = sell_step;
+            if sell_step >= 1 && d.kind.is_none() {
+                d.kind = lesson_kind.map(|k| k.0);
+            }
+            if needs_photo && d.photo_url.is_none() {
+                d.photo_url = lesson_kind.map(|k| k.1.to_string());
+            }
+            if sell_step >= 4 && d.price.is_empty() {
+                d.price = "5".into();
+            }
+        });
     });
     let hub_for_say = hub.clone();
     let say = move || {
         if let Some(s) = current() {
             let t = texts(i18n.locale());
-            narrate(recorded, s.clip, (s.caption)(t), i18n.locale(), hub_for_say.clone());
+            narrate(
+                recorded,
+                s.clip,
+                (s.caption)(t),
+                i18n.locale(),
+                hub_for_say.clone(),
+            );
         }
     };
     let say_now = say.clone();
@@ -328,7 +351,11 @@ fn TutorBar(
             .map(|s| (s.caption)(texts(i18n.locale())))
             .unwrap_or_else(|| texts(i18n.locale()).well_done)
     };
-    let pictogram = move || data.steps.get(step.get() as usize).map_or("/img/icons/star.svg", |s| s.pictogram);
+    let pictogram = move || {
+        data.steps
+            .get(step.get() as usize)
+            .map_or("/img/icons/star.svg", |s| s.pictogram)
+    };
     view! {
         <div class="tutor-bar" data-testid="tutor-bar">
             <img class="tutor-picture" src=pictogram width="64" height="64" alt="" />
@@ -392,10 +419,12 @@ fn Playground() -> impl IntoView {
 #[component]
 fn PracticeHome() -> impl IntoView {
     let bus = tutor_bus();
-    let tile = move |id: &'static str, icon: &'static str, label: Signal<&'static str>| view! {
-        <button type="button" class="tile" data-tutor=id on:click=move |_| act(bus, id)>
-            <img src=icon width="96" height="96" alt="" /><span>{label}</span>
-        </button>
+    let tile = move |id: &'static str, icon: &'static str, label: Signal<&'static str>| {
+        view! {
+            <button type="button" class="tile" data-tutor=id on:click=move |_| act(bus, id)>
+                <img src=icon width="96" height="96" alt="" /><span>{label}</span>
+            </button>
+        }
     };
     view! {
         <nav class="tiles">
@@ -504,11 +533,16 @@ pub fn LessonPage() -> impl IntoView {
             }
         });
     };
-    view! { <LessonRunner lesson=lesson step=step mode=Mode::Alone on_done=on_done on_passed=on_passed /> }.into_any()
+    view! { <LessonRunner lesson=lesson step=step mode=Mode::Alone on_done=on_done on_passed=on_passed /> }
+        .into_any()
 }
 
 /// The caption of a step in a language, for the projector's notes.
-pub fn caption_of(lesson: u32, step: u32, t: &SellerTexts) -> Option<(&'static str, &'static str, &'static str)> {
+pub fn caption_of(
+    lesson: u32,
+    step: u32,
+    t: &SellerTexts,
+) -> Option<(&'static str, &'static str, &'static str)> {
     let s = LESSONS.get(lesson as usize)?.steps.get(step as usize)?;
     Some(((s.caption)(t), (s.note)(t), s.pictogram))
 }
