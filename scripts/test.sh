@@ -36,11 +36,33 @@ python3 tests/crash/crash_loop.py "$CARGO_TARGET_DIR/server/bazar-server" --loop
 step "The API fuzzed from its own OpenAPI document (schemathesis): no 5xx, every answer as documented"
 fuzz_dir=$(mktemp -d)
 fuzz_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BAZAR_RATE_LIMITS=off RUST_LOG=warn "$CARGO_TARGET_DIR/server/bazar-server" \
-  --addr "127.0.0.1:$fuzz_port" --db "$fuzz_dir/bazar.db" --dist dist &
+server="$CARGO_TARGET_DIR/server/bazar-server"
+# An operator signed in, so the center's routes are fuzzed past their sign-in.
+fuzz_password=$(BAZAR_DB="$fuzz_dir/bazar.db" RUST_LOG=warn "$server" create-account --role operator \
+  --hub yultuz-bagh --username fuzz.ops | sed -n 's/^Password (shown only now): //p')
+BAZAR_RATE_LIMITS=off RUST_LOG=warn "$server" \
+  --addr "127.0.0.1:$fuzz_port" --db "$fuzz_dir/bazar.db" --uploads "$fuzz_dir/uploads" --dist dist &
 fuzz_pid=$!
 trap 'kill $fuzz_pid 2>/dev/null || true' EXIT
+fuzz_cookie=$(python3 - "$fuzz_port" "$fuzz_password" <<'PY'
+import json, sys, time, urllib.request
+port, password = sys.argv[1], sys.argv[2]
+for _ in range(100):
+    try:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/auth/sign-in",
+            data=json.dumps({"username": "fuzz.ops", "password": password}).encode(),
+            headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as response:
+            print(response.headers["Set-Cookie"].split(";")[0])
+            break
+    except OSError:
+        time.sleep(0.2)
+PY
+)
+# Signing out would end the session half way through the run.
 target/testvenv/bin/st run "http://127.0.0.1:$fuzz_port/api/openapi.json" --wait-for-schema 20 \
+  -H "Cookie: $fuzz_cookie" --exclude-path /api/auth/sign-out --exclude-path /api/auth/sign-out-everywhere \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection \
   --max-examples 40 --workers 1 --report-dir "$CARGO_TARGET_DIR/schemathesis"
 kill $fuzz_pid

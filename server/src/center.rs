@@ -51,6 +51,7 @@ pub struct QueueQuery {
 
 /// The hub's orders: counts of every status and the orders of one, oldest first.
 #[utoipa::path(get, path = "/api/center/orders", params(QueueQuery), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "Counts and orders", body = OrderQueue),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -79,6 +80,7 @@ fn trace_code(path: Result<Path<String>, PathRejection>) -> Result<String, AppEr
 
 /// One of the hub's orders with its customer, lines, batches and events.
 #[utoipa::path(get, path = "/api/center/orders/{code}", params(("code" = String, Path, description = "The order code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "The order", body = OrderDetail),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -98,6 +100,8 @@ async fn order_detail(
 /// when and by whom; shipping needs the air waybill number.
 #[utoipa::path(post, path = "/api/center/orders/{code}/status", request_body = StatusChange,
     params(("code" = String, Path, description = "The order code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 200, description = "The order after the change", body = OrderDetail),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -149,7 +153,11 @@ pub struct PickQuery {
 
 fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10 && is_month(&s[..7]) && b[7] == b'-' && matches!(s[8..].parse::<u8>(), Ok(1..=31))
+    s.is_ascii()
+        && b.len() == 10
+        && is_month(&s[..7])
+        && b[7] == b'-'
+        && matches!(s[8..].parse::<u8>(), Ok(1..=31))
 }
 
 /// What to collect from each family (with its village) for the hub's
@@ -166,7 +174,7 @@ async fn pick_list(
     query: Result<Query<PickQuery>, QueryRejection>,
 ) -> Result<Json<PickList>, AppError> {
     let Query(query) = query?;
-    let day = query.date.filter(|d| !d.is_empty());
+    let day = query.date;
     if day.as_deref().is_some_and(|d| !is_day(d)) {
         return Err(AppError::BadRequest("date must be YYYY-MM-DD".into()));
     }
@@ -206,6 +214,8 @@ async fn full_label(
 /// Records what was collected from a family: a new batch with a trace code,
 /// linked to the order lines it fills. Answers the batch's label.
 #[utoipa::path(post, path = "/api/center/batches", request_body = CollectRequest, responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 201, description = "The new batch's label", body = Label),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -245,6 +255,7 @@ async fn collect(
 
 /// A batch's label: family in Uyghur and Chinese, product, date, trace code and QR code.
 #[utoipa::path(get, path = "/api/center/batches/{code}", params(("code" = String, Path, description = "The trace code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "The label", body = Label),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -269,6 +280,7 @@ pub struct ListingQuery {
 
 /// The hub's listings in one status, oldest first.
 #[utoipa::path(get, path = "/api/center/listings", params(ListingQuery), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "Listings", body = [Listing]),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -287,6 +299,8 @@ async fn listings(
 /// sends it back with a reason the family sees and hears.
 #[utoipa::path(post, path = "/api/center/listings/{id}/decision", request_body = ListingDecision,
     params(("id" = i64, Path, description = "The listing (product) id")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 200, description = "The listing after the decision", body = Listing),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -330,6 +344,7 @@ async fn families(
 /// Prints a new key card for a family: its QR code signs a phone in. Any
 /// earlier card stops working and its phones are signed out.
 #[utoipa::path(post, path = "/api/center/families/{id}/key-card", params(("id" = i64, Path, description = "The family id")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 201, description = "The new card; its token is never shown again", body = KeyCard),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -369,6 +384,7 @@ async fn issue_key_card(
 
 /// Stops a family's key cards and signs its phones out.
 #[utoipa::path(delete, path = "/api/center/families/{id}/key-card", params(("id" = i64, Path, description = "The family id")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 204, description = "Revoked"),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -397,7 +413,7 @@ pub struct MonthQuery {
 
 fn month(query: Result<Query<MonthQuery>, QueryRejection>) -> Result<String, AppError> {
     let Query(query) = query?;
-    match query.month.filter(|m| !m.is_empty()) {
+    match query.month {
         Some(m) if is_month(&m) => Ok(m),
         Some(_) => Err(AppError::BadRequest("month must be YYYY-MM".into())),
         None => {
@@ -496,6 +512,8 @@ async fn earnings_csv(
 
 /// Records money paid out to a family.
 #[utoipa::path(post, path = "/api/center/payouts", request_body = PayoutRequest, responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 201, description = "Recorded", body = Payout),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not an operator", body = bazar_api::ApiError),
@@ -562,5 +580,8 @@ mod tests {
         assert!(!is_day("2026-11-32"));
         assert!(!is_day("2026-13-01"));
         assert!(!is_day("20261129"));
+        // Found by fuzzing: slicing must not split a character.
+        assert!(!is_day("ÛÚ²¹ab"));
+        assert!(!is_day("\u{80}\u{80}\u{80}\u{80}\u{80}"));
     }
 }

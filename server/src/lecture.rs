@@ -89,6 +89,8 @@ fn lecture(state: LectureState, headers: &HeaderMap) -> Lecture {
 
 /// A trainer opens a lecture at a lesson's first step; answers the room code and its QR code.
 #[utoipa::path(post, path = "/api/lectures", request_body = LectureStep, responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 201, description = "The new room", body = Lecture),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not a trainer", body = bazar_api::ApiError),
@@ -139,6 +141,7 @@ pub async fn open(
 
 /// Where a lecture is now.
 #[utoipa::path(get, path = "/api/lectures/{code}", params(("code" = String, Path, description = "The room code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "The lecture", body = Lecture),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
 ))]
@@ -156,6 +159,9 @@ pub async fn current(
 /// The trainer moves the lecture to a step (or blanks the projector).
 #[utoipa::path(post, path = "/api/lectures/{code}/step", request_body = LectureStep,
     params(("code" = String, Path, description = "The room code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
     (status = 200, description = "The lecture after the move", body = LectureState),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not this room's trainer", body = bazar_api::ApiError),
@@ -188,6 +194,7 @@ pub async fn step(
 /// The lecture as server-sent events: its state now, then on every change.
 /// A phone that lost the connection reconnects and gets the state at once.
 #[utoipa::path(get, path = "/api/lectures/{code}/events", params(("code" = String, Path, description = "The room code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "Events whose data is a LectureState", content_type = "text/event-stream"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
 ))]
@@ -244,6 +251,8 @@ fn report(
 /// A phone joins the room (again, after a lost connection: counted once).
 #[utoipa::path(post, path = "/api/lectures/{code}/join", request_body = PhoneReport,
     params(("code" = String, Path, description = "The room code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 204, description = "Joined"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 422, description = "Malformed phone id", body = bazar_api::ApiError),
@@ -262,6 +271,8 @@ pub async fn join(
 /// A phone finished practising a step.
 #[utoipa::path(post, path = "/api/lectures/{code}/done", request_body = PhoneReport,
     params(("code" = String, Path, description = "The room code")), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 204, description = "Counted"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 422, description = "Malformed phone id", body = bazar_api::ApiError),

@@ -83,7 +83,8 @@ pub async fn store(dir: &Path, jpeg: Vec<u8>) -> std::io::Result<String> {
 
 /// Whether `name` is one the server gave: 32 hex digits and `.jpg`.
 pub fn is_photo_name(name: &str) -> bool {
-    name.len() == 36
+    name.is_ascii()
+        && name.len() == 36
         && name.ends_with(".jpg")
         && name[..32]
             .bytes()
@@ -127,5 +128,7 @@ mod tests {
         assert!(is_photo_name("0123456789abcdef0123456789abcdef.jpg"));
         assert!(!is_photo_name("../../../etc/passwd"));
         assert!(!is_photo_name("0123456789ABCDEF0123456789abcdef.jpg"));
+        assert!(!is_photo_name("0123456789abcdef0123456789abcdeé.jpg"));
+        assert!(!is_photo_name("0123456789abcdef0123456789abcd²².jpg"));
     }
 }

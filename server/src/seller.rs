@@ -65,6 +65,8 @@ async fn listings(
 
 /// Sends a new listing to the center; it stays pending until approved.
 #[utoipa::path(post, path = "/api/seller/listings", request_body = NewListing, responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 201, description = "The pending listing", body = Listing),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not a family", body = bazar_api::ApiError),

@@ -50,8 +50,9 @@ fn clip_and_lang(path: Result<Path<(String, String)>, PathRejection>) -> Result<
 /// A trainer saves their recording of a step's narration for their hub.
 #[utoipa::path(post, path = "/api/narration/{clip}/{lang}",
     params(("clip" = String, Path, description = "The step's clip name, e.g. l1-s2"), ("lang" = String, Path, description = "ug, zh or en")),
-    request_body(content = Vec<u8>, content_type = "audio/webm", description = "The recording (webm, ogg, mp4, mp3 or wav)"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The recording (webm, ogg, mp4, mp3 or wav)"),
     responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
         (status = 204, description = "Saved"),
         (status = 401, description = "Not signed in", body = bazar_api::ApiError),
         (status = 403, description = "Not a trainer", body = bazar_api::ApiError),
@@ -88,10 +89,18 @@ pub struct HubQuery {
     hub: Option<String>,
 }
 
+fn check_hub(query: &HubQuery) -> Result<(), AppError> {
+    match &query.hub {
+        Some(hub) if hub.len() > 64 => Err(AppError::BadRequest("hub is at most 64 characters".into())),
+        _ => Ok(()),
+    }
+}
+
 /// A hub's recording of a step, to play to its learners.
 #[utoipa::path(get, path = "/api/narration/{clip}/{lang}", params(
     ("clip" = String, Path, description = "The step's clip name"), ("lang" = String, Path, description = "ug, zh or en"), HubQuery),
     responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
         (status = 200, description = "The recording", content_type = "audio/webm"),
         (status = 404, description = "Nobody recorded it", body = bazar_api::ApiError),
     ))]
@@ -102,6 +111,7 @@ pub async fn narration(
 ) -> Result<Response, AppError> {
     let (clip, lang) = clip_and_lang(path)?;
     let Query(query) = query?;
+    check_hub(&query)?;
     let (mime, audio) = state
         .store
         .narration(query.hub.as_deref(), &clip, &lang)
@@ -119,6 +129,7 @@ pub async fn narration(
 
 /// Which steps a hub recorded, as `clip/lang`.
 #[utoipa::path(get, path = "/api/narration", params(HubQuery), responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "Recorded clips", body = [String]),
 ))]
 pub async fn recorded(
@@ -126,6 +137,7 @@ pub async fn recorded(
     query: Result<Query<HubQuery>, QueryRejection>,
 ) -> Result<Json<Vec<String>>, AppError> {
     let Query(query) = query?;
+    check_hub(&query)?;
     Ok(Json(state.store.recorded_clips(query.hub.as_deref()).await?))
 }
 
@@ -139,8 +151,9 @@ pub struct Photo {
 /// A family uploads a photo of what it sells: checked to be a real image,
 /// re-encoded (no EXIF, no GPS), stored under a name the server makes.
 #[utoipa::path(post, path = "/api/seller/photos",
-    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "A JPEG, PNG or WebP photo, at most 12 MB"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A JPEG, PNG or WebP photo, at most 12 MB"),
     responses(
+    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
         (status = 201, description = "Stored", body = Photo),
         (status = 401, description = "Not signed in", body = bazar_api::ApiError),
         (status = 403, description = "Not a family", body = bazar_api::ApiError),
