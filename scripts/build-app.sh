@@ -9,4 +9,5 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 trunk build --release
 trunk build center.html --release true --dist dist/center --public-url /center/
 trunk build seller.html --release true --dist dist/seller --public-url /seller/
+node scripts/precache-list.mjs dist
 node scripts/precompress.mjs dist

@@ -13,6 +13,16 @@ pub mod state;
 /// Replaces the static shell's skeleton with the running shop.
 pub fn mount() {
     mount_into_shell(app::App);
+    register_service_worker();
+}
+
+/// Registers the service worker (`public/sw.js`) that keeps the shop and
+/// the lessons working offline.
+pub fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        let container = window.navigator().service_worker();
+        let _ = container.register("/sw.js");
+    }
 }
 
 /// Replaces the static shell in `#app` with `app`.

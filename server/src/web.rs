@@ -42,10 +42,27 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
             if response.status() == StatusCode::NOT_FOUND {
                 return Ok(not_found());
             }
-            let cache = if is_hashed_asset(&path) { IMMUTABLE } else { SHORT };
+            let cache = if is_hashed_asset(&path) {
+                IMMUTABLE
+            } else if matches!(
+                path.as_str(),
+                "/sw.js" | "/precache.json" | "/manifest.webmanifest"
+            ) {
+                // A new release must reach phones on their next visit.
+                NO_CACHE
+            } else {
+                SHORT
+            };
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            if path == "/sw.js" {
+                // The worker's own policy: it fetches and caches this origin's files only.
+                response.headers_mut().insert(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static("default-src 'self'"),
+                );
+            }
             Ok(response)
         }
     }))

@@ -23,6 +23,7 @@ use texts::{st, texts};
 /// Replaces the page's shell with the sellers' app.
 pub fn mount() {
     crate::mount_into_shell(SellerApp);
+    crate::register_service_worker();
 }
 
 /// The token of a key card in the address (`/seller#key=...`), taken out
