@@ -11,7 +11,7 @@ export BAZAR_ADDR BAZAR_DB
 
 SERVER_BIN := $(CARGO_TARGET_DIR)/server/bazar-server
 
-.PHONY: run test soak setup setup-browser build app server clean
+.PHONY: run test soak bench setup setup-browser build app server clean
 
 ## Build the app and the server, then serve the shop on $(BAZAR_ADDR) (demo data in $(BAZAR_DB)).
 run: setup build
@@ -25,6 +25,11 @@ test: setup setup-browser
 ## 500 SIGKILLs while orders are placed; prints the totals.
 soak: setup server
 	@python3 tests/crash/crash_loop.py $(SERVER_BIN) --loops 500
+
+## Measures the release build side by side (catalog vs nginx, durable orders vs raw SQLite commits).
+bench: setup build
+	@scripts/setup.sh --bench
+	@python3 bench/bench.py
 
 setup:
 	@scripts/setup.sh

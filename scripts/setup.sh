@@ -13,6 +13,17 @@ as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
 }
 
+if [ "${1:-}" = "--bench" ]; then
+  if command -v wrk >/dev/null && command -v nginx >/dev/null; then
+    skip "wrk and nginx"
+  else
+    step "Installing wrk and nginx from Debian (apt-get) for make bench"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light
+  fi
+  exit 0
+fi
+
 if [ "${1:-}" = "--browser" ]; then
   # Test-only tools: schemathesis (PyPI, pinned) fuzzes the API from its OpenAPI document.
   if [ -x target/testvenv/bin/st ] && cmp -s scripts/test-requirements.txt target/testvenv/.requirements 2>/dev/null; then

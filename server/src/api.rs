@@ -237,7 +237,7 @@ pub struct ProductQuery {
 async fn list_products(
     State(state): State<AppState>,
     query: Result<Query<ProductQuery>, QueryRejection>,
-) -> Result<Json<Vec<Product>>, AppError> {
+) -> Result<Response, AppError> {
     let Query(query) = query?;
     let kind = match query.kind.as_deref() {
         None => None,
@@ -260,7 +260,31 @@ async fn list_products(
         family: query.family,
         text,
     };
-    Ok(Json(state.store.live_products(&filter, current_week()).await?))
+    let week = current_week();
+    if filter.kind.is_some() || filter.family.is_some() || filter.text.is_some() {
+        return Ok(Json(state.store.live_products(&filter, week).await?).into_response());
+    }
+    // The whole catalog is served from memory until an order, a cancellation
+    // or a listing decision changes it (or the week turns).
+    let json =
+        |bytes: axum::body::Bytes| ([(header::CONTENT_TYPE, "application/json")], bytes).into_response();
+    let version = state.store.catalog_version();
+    let cached = state
+        .catalog_cache
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .filter(|(v, w, _)| *v == version && *w == week)
+        .map(|(_, _, bytes)| bytes.clone());
+    if let Some(bytes) = cached {
+        return Ok(json(bytes));
+    }
+    let products = state.store.live_products(&filter, week).await?;
+    let bytes = axum::body::Bytes::from(
+        serde_json::to_vec(&products).map_err(|e| AppError::BadRequest(e.to_string()))?,
+    );
+    *state.catalog_cache.write().unwrap_or_else(|e| e.into_inner()) = Some((version, week, bytes.clone()));
+    Ok(json(bytes))
 }
 
 /// One live product with its family.

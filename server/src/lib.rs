@@ -55,6 +55,9 @@ pub struct AppState {
     /// Becomes true when the server shuts down: endless answers (the
     /// lectures' event streams) end then, so shutting down never waits on them.
     pub closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    /// The whole live catalog as JSON, with the catalog version and week it
+    /// was read at: the home page's and the shop's most asked-for answer.
+    pub catalog_cache: std::sync::Arc<std::sync::RwLock<Option<(u64, i64, axum::body::Bytes)>>>,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
             uploads: std::path::PathBuf::from("uploads"),
             lectures: lecture::Lectures::default(),
             closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
+            catalog_cache: Default::default(),
         }
     }
 

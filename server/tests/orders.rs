@@ -450,3 +450,29 @@ async fn trace_lookups_are_throttled_by_default() {
     assert_eq!(error.error.code, ErrorCode::TooManyRequests);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_cached_catalog_follows_every_order_and_cancellation() {
+    let server = TestServer::start().await;
+    let eggs = last_ten_eggs(&server).await;
+    let listed = |products: Vec<Product>| products.into_iter().find(|p| p.id == eggs.id).unwrap().available;
+    // Twice, so the second answer comes from memory.
+    assert_eq!(listed(products(&server).await), 10);
+    assert_eq!(listed(products(&server).await), 10);
+    let response = post_order(&server, &new_key(), &order_body(eggs.id, 3)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let placed: PlacedOrder = response.json().await.unwrap();
+    assert_eq!(listed(products(&server).await), 7, "the order shows at once");
+    let operator = server
+        .signed_in("yultuz-bagh", bazar_api::account::Role::Operator, "cache.ops")
+        .await;
+    let cancel = operator
+        .post(
+            &format!("/api/center/orders/{}/status", placed.code),
+            &json!({"status": "cancelled"}),
+        )
+        .await;
+    assert_eq!(cancel.status(), StatusCode::OK);
+    assert_eq!(listed(products(&server).await), 10, "the cancellation too");
+    server.stop().await;
+}

@@ -270,6 +270,7 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
+        self.catalog_changed();
         Ok(StatusOutcome::Changed)
     }
 
@@ -563,6 +564,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.catalog_changed();
         Ok(DecisionOutcome::Decided(Box::new(listing_from_row(&row))))
     }
 

@@ -34,6 +34,9 @@ pub fn current_week() -> i64 {
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    /// Moves on after every committed change to what the shop lists, so a
+    /// cached answer tagged with an older value is known to be stale.
+    catalog_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -66,7 +69,10 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            catalog_version: Default::default(),
+        })
     }
 
     /// Starts a write transaction that takes SQLite's write lock at once, so
@@ -74,6 +80,17 @@ impl Store {
     /// with SQLITE_BUSY when a read lock would have to be upgraded.
     async fn write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
         self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// The catalog's version now; read it before reading the catalog.
+    pub fn catalog_version(&self) -> u64 {
+        self.catalog_version.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Marks the catalog changed; call after the change is committed.
+    fn catalog_changed(&self) {
+        self.catalog_version
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Writes a consistent copy of the database to `to` (which must not

@@ -249,6 +249,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.catalog_changed();
         Ok(Placement::Placed { body })
     }
 

@@ -191,6 +191,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
         .await?;
     }
     tx.commit().await?;
+    store.catalog_changed();
     tracing::info!(
         families = demo.families.len(),
         products = demo.products.len(),

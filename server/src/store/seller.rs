@@ -132,6 +132,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.catalog_changed();
         Ok(listing_from_row(&row))
     }
 }
