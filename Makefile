@@ -29,6 +29,8 @@ soak: setup server
 ## Measures the release build side by side (catalog vs nginx, durable orders vs raw SQLite commits).
 bench: setup build
 	@scripts/setup.sh --bench
+	@cd bench && { cmp -s package-lock.json node_modules/.package-lock.json.bazar 2>/dev/null \
+	  || { npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.package-lock.json.bazar; }; }
 	@python3 bench/bench.py
 
 setup:
