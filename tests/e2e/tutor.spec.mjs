@@ -205,7 +205,9 @@ test('seller and tutor controls are big enough and axe finds nothing serious', a
 
 test('phones follow the trainer live and the trainer sees them finish', async ({ browser }) => {
   const password = createAccount('trainer', 'lecture.trainer');
-  const projector = await (await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 720 } })).newPage();
+  const projector = await (await browser.newContext({
+    locale: 'zh-CN', viewport: { width: 1280, height: 720 }, permissions: ['microphone'],
+  })).newPage();
   await projector.goto('/seller/lecture');
   await projector.locator('input[name=username]').fill('lecture.trainer');
   await projector.locator('input[name=password]').fill(password);
@@ -242,5 +244,18 @@ test('phones follow the trainer live and the trainer sees them finish', async ({
   await phone.reload();
   await expect(phone.getByTestId('follower')).toHaveAttribute('data-step', '3');
   await expect(projector.getByTestId('joined')).toHaveText('1');
+
+  // The trainer records this step in their own voice, listens, and saves it for the hub.
+  await projector.getByRole('button', { name: '录音' }).click();
+  await projector.waitForTimeout(800);
+  await projector.getByRole('button', { name: '停止' }).click();
+  await projector.getByRole('button', { name: '试听' }).click();
+  await projector.getByRole('button', { name: '保存' }).click();
+  await expect(projector.getByText('已保存')).toBeVisible();
+  const recorded = await (await phone.request.get('/api/narration?hub=yultuz-bagh')).json();
+  expect(recorded).toContain('l1-s3/zh');
+  const clip = await phone.request.get('/api/narration/l1-s3/zh?hub=yultuz-bagh');
+  expect(clip.status()).toBe(200);
+  expect((await clip.body()).length).toBeGreaterThan(100);
   await phoneContext.close();
 });
