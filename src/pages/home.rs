@@ -1,5 +1,5 @@
-//! The home page: the promise, the kinds of food as big tiles, some of the
-//! families, a trace-code field and the food of the village.
+//! The home page: the promise, the kinds of food as big tiles, a trace-code
+//! field, some of the families and the food of the village.
 
 use bazar_api::{FamilySummary, ProductKind};
 use leptos::prelude::*;
@@ -40,6 +40,10 @@ pub fn Home() -> impl IntoView {
                     })
                     .collect_view()}
             </ul>
+            // Above the catalog, so nothing jumps down when the catalog arrives.
+            <section class="panel">
+                <TraceForm />
+            </section>
             {crate::loaded!(products, |list: Vec<bazar_api::Product>| {
                 let families = families_of(&list);
                 let first = a_taste_of_each_kind(list, 6);
@@ -57,9 +61,6 @@ pub fn Home() -> impl IntoView {
                     </a>
                 }
             })}
-            <section class="panel">
-                <TraceForm />
-            </section>
         </main>
     }
 }
