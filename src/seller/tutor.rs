@@ -248,12 +248,13 @@ pub fn LessonRunner(
             leptos::task::spawn_local(async move {
                 gloo_timers::future::TimeoutFuture::new(50).await;
                 scroll_to(t);
+                rect.set(target_rect(t));
             });
         }
     });
     let interval = leptos::prelude::set_interval_with_handle(
         move || rect.set(target.get_untracked().and_then(target_rect)),
-        std::time::Duration::from_millis(200),
+        std::time::Duration::from_millis(100),
     )
     .ok();
     on_cleanup(move || {
@@ -360,10 +361,13 @@ fn TutorBar(
         <div class="tutor-bar" data-testid="tutor-bar">
             <img class="tutor-picture" src=pictogram width="64" height="64" alt="" />
             <p class="tutor-caption" data-testid="caption">{caption}</p>
-            <div class="tutor-dots" aria-hidden="true">
-                {(0..total).map(|i| view! { <span class="dot" class:done=move || i < step.get() class:now=move || i == step.get()></span> }).collect_view()}
+            <div class="tutor-dots">
+                {(0..total).map(|i| view! { <span class="dot" aria-hidden="true" class:done=move || i < step.get() class:now=move || i == step.get()></span> }).collect_view()}
+                // A wrapper without its own direction, so "end" is the reader's end.
+                <span class="tutor-count">
+                    <bdi dir="ltr" data-testid="step-count">{move || format!("{} / {}", (step.get() + 1).min(total), total)}</bdi>
+                </span>
             </div>
-            <bdi class="tutor-count" dir="ltr" data-testid="step-count">{move || format!("{} / {}", (step.get() + 1).min(total), total)}</bdi>
             <div class="tutor-buttons">
                 <button type="button" class="tutor-button" data-testid="tutor-back" aria-label=st(|t| t.back)
                     disabled=move || step.get() == 0 on:click=move |_| step.update(|s| *s = s.saturating_sub(1))>

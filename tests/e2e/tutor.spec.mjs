@@ -39,8 +39,14 @@ async function doStep(page, lesson, index, name) {
   const tutor = page.getByTestId('tutor');
   await expect(tutor).toHaveAttribute('data-step', String(index));
   await expect(page.getByTestId('spotlight')).toBeVisible();
-  await shot(page, `lesson${lesson}-step${index + 1}-${name}-ug`);
   const control = page.locator(`[data-tutor="${name}"]`).first();
+  // The light sits on the control to tap (once the page has scrolled to it).
+  await expect.poll(async () => {
+    const [light, target] = [await page.getByTestId('spotlight').boundingBox(), await control.boundingBox()];
+    return light && target && Math.abs(light.x + light.width / 2 - (target.x + target.width / 2)) < 4
+      && Math.abs(light.y + light.height / 2 - (target.y + target.height / 2)) < 4;
+  }).toBe(true);
+  await shot(page, `lesson${lesson}-step${index + 1}-${name}-ug`);
   if (name.startsWith('photo')) {
     await control.locator('input[type=file]').setInputFiles(PHOTO);
   } else {
