@@ -157,6 +157,7 @@ pub async fn send<B: serde::Serialize>(
     body: Option<&B>,
 ) -> Result<String, FetchError> {
     let method = match method {
+        "GET" => gloo_net::http::Method::GET,
         "DELETE" => gloo_net::http::Method::DELETE,
         _ => gloo_net::http::Method::POST,
     };

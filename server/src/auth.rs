@@ -30,9 +30,7 @@ const FAMILY_HOURS: u32 = 24 * 90;
 
 /// 256 random bits as 64 hex digits: session tokens and key-card tokens.
 pub fn random_secret() -> String {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).expect("the OS random source works");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::store::random_hex::<32>()
 }
 
 /// A new password for a staff account: 20 characters from an alphabet

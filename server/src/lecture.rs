@@ -36,18 +36,14 @@ struct Room {
 }
 
 impl Room {
+    /// Sends every phone the counts of the room's current step.
     fn publish(&mut self) {
         let joined = self.joined.len() as u32;
+        let finished = &self.finished;
         self.state.send_modify(|s| {
             s.joined = joined;
-            s.finished = 0;
+            s.finished = finished.get(&(s.lesson, s.step)).map_or(0, |f| f.len() as u32);
         });
-        let key = {
-            let s = self.state.borrow();
-            (s.lesson, s.step)
-        };
-        let finished = self.finished.get(&key).map_or(0, |f| f.len() as u32);
-        self.state.send_modify(|s| s.finished = finished);
     }
 }
 

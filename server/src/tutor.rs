@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bazar_api::account::Role;
 use bazar_api::tutor::is_clip_name;
@@ -163,10 +163,8 @@ pub struct Photo {
 pub async fn upload_photo(
     State(state): State<AppState>,
     _family: FamilySession,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let _ = headers;
     let jpeg = tokio::task::spawn_blocking(move || photos::reencode(&body))
         .await
         .map_err(|_| AppError::BadRequest("the photo could not be read".into()))?

@@ -6,7 +6,7 @@ use bazar_api::center::{Listing, ListingDecision, RejectReason};
 use leptos::prelude::*;
 
 use super::texts::{ct, texts};
-use super::{money, parse_yuan, show};
+use super::{money, show};
 use crate::api::{self, FetchError};
 use crate::i18n::use_i18n;
 
@@ -44,7 +44,7 @@ fn Pending(listing: Listing, on_done: impl Fn() + Clone + Send + Sync + 'static)
     let original = listing.price_fen;
     let decide = move |approve: bool| {
         let on_done = on_done.clone();
-        let price_fen = match parse_yuan(&price.get_untracked()) {
+        let price_fen = match bazar_api::Fen::parse_yuan(&price.get_untracked()) {
             Some(p) => Some(p).filter(|p| *p != original),
             None if approve => {
                 error.set(Some(FetchError::api(422, bazar_api::ErrorCode::Validation)));

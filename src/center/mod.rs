@@ -194,11 +194,6 @@ pub fn money(fen: bazar_api::Fen) -> impl IntoView {
     view! { <bdi class="price" dir="ltr">{move || i18n.locale().price(fen)}</bdi> }
 }
 
-/// Yuan typed by a person, in fen (see `Fen::parse_yuan`).
-pub fn parse_yuan(text: &str) -> Option<bazar_api::Fen> {
-    bazar_api::Fen::parse_yuan(text)
-}
-
 /// Opens the browser's print dialog.
 pub fn print() {
     if let Some(w) = web_sys::window() {

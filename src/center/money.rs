@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::texts::{ct, texts};
-use super::{money, parse_yuan, show};
+use super::{money, show};
 use crate::api::{self, FetchError};
 use crate::i18n::use_i18n;
 
@@ -85,7 +85,7 @@ fn PayoutForm(
     let error = RwSignal::new(None::<FetchError>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(amount_fen) = parse_yuan(&amount.get_untracked()) else {
+        let Some(amount_fen) = bazar_api::Fen::parse_yuan(&amount.get_untracked()) else {
             error.set(Some(FetchError::api(422, bazar_api::ErrorCode::Validation)));
             return;
         };

@@ -719,7 +719,7 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let mut out: Vec<WeekSales> = Vec::new();
-        let mut orders_seen: Vec<(String, i64)> = Vec::new();
+        let mut orders_seen = std::collections::HashSet::new();
         for r in rows {
             let week: String = r.get(0);
             if out.last().is_none_or(|w| w.week_start != week) {
@@ -732,8 +732,7 @@ impl Store {
             }
             let w = out.last_mut().expect("pushed above");
             let order: i64 = r.get(1);
-            if !orders_seen.contains(&(week.clone(), order)) {
-                orders_seen.push((week, order));
+            if orders_seen.insert(order) {
                 w.orders += 1;
             }
             let gross = Fen(r.get(6));

@@ -138,7 +138,12 @@ pub fn random_code() -> String {
 
 /// 128 random bits as 32 hex digits: the private part of a tracking link.
 pub fn random_token() -> String {
-    let mut bytes = [0u8; 16];
+    random_hex::<16>()
+}
+
+/// `N` bytes from the operating system's random source, as hex digits.
+pub fn random_hex<const N: usize>() -> String {
+    let mut bytes = [0u8; N];
     getrandom::getrandom(&mut bytes).expect("the OS random source works");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
