@@ -34,6 +34,8 @@ pub enum AppError {
     TooManyRequests { retry_after: u64 },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(#[from] std::io::Error),
 }
 
 impl From<JsonRejection> for AppError {
@@ -86,6 +88,10 @@ impl IntoResponse for AppError {
                 tracing::error!(error = %e, "database error");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
+            AppError::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
         };
         let mut body = ApiError::new(code, message);
         let retry_after = match &self {
@@ -93,7 +99,9 @@ impl IntoResponse for AppError {
             _ => None,
         };
         match self {
-            AppError::Database(_) => body.error.message = "internal error".to_string(),
+            AppError::Database(_) | AppError::Internal(_) => {
+                body.error.message = "internal error".to_string()
+            }
             AppError::BadRequest(detail) => body.error.message = detail,
             AppError::Validation(fields) => body.error.fields = fields,
             AppError::SoldOut(fields, lines) => {

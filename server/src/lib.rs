@@ -3,9 +3,11 @@
 
 pub mod api;
 pub mod auth;
+pub mod catalog;
 pub mod center;
 pub mod config;
 pub mod error;
+pub mod headers;
 pub mod lecture;
 pub mod limit;
 pub mod payment;
@@ -36,9 +38,22 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 /// How long a request may take before the server answers 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// What every handler can reach.
+/// What every handler can reach. Cloned for every request, so it is one
+/// reference-counted pointer to the shared parts.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(std::sync::Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+#[derive(Clone)]
+pub struct Shared {
     pub store: Store,
     /// Trace look-ups per address.
     pub trace_limiter: std::sync::Arc<limit::RateLimiter>,
@@ -57,7 +72,7 @@ pub struct AppState {
     pub closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
     /// The whole live catalog as JSON, with the catalog version and week it
     /// was read at: the home page's and the shop's most asked-for answer.
-    pub catalog_cache: std::sync::Arc<std::sync::RwLock<Option<(u64, i64, axum::body::Bytes)>>>,
+    pub catalog_cache: catalog::CatalogCache,
 }
 
 impl AppState {
@@ -73,7 +88,7 @@ impl AppState {
         let per_minute =
             |n| std::sync::Arc::new(limit::RateLimiter::new(n, Duration::from_secs(60), rate_limits));
         let quarter_hour = Duration::from_secs(15 * 60);
-        AppState {
+        AppState(std::sync::Arc::new(Shared {
             store,
             trace_limiter: per_minute(30),
             order_limiter: per_minute(30),
@@ -83,12 +98,12 @@ impl AppState {
             lectures: lecture::Lectures::default(),
             closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
             catalog_cache: Default::default(),
-        }
+        }))
     }
 
     /// Stores photos in `dir` instead of `./uploads`.
     pub fn with_uploads(mut self, dir: impl Into<std::path::PathBuf>) -> AppState {
-        self.uploads = dir.into();
+        std::sync::Arc::make_mut(&mut self.0).uploads = dir.into();
         self
     }
 }
@@ -97,7 +112,6 @@ impl AppState {
 pub fn app(state: AppState, dist: &std::path::Path) -> Router {
     let uploads = tower_http::services::ServeDir::new(&state.uploads);
     Router::new()
-        .nest("/api", api::router(state))
         // Photos keep their random names forever.
         .nest_service(
             "/uploads",
@@ -109,32 +123,16 @@ pub fn app(state: AppState, dist: &std::path::Path) -> Router {
                 .service(uploads),
         )
         .fallback_service(web::static_files(dist))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        // Tracking links carry a private token: never send it on as a referrer.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        // The sellers' app may be framed by its own lecture view; nothing else.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        // JSON and files are never pages; the app's page sets its own policy.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
-        ))
-        .layer(axum::middleware::from_fn(web::strict_transport_security))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        // The API compresses and bounds its own routes (the catalog its own way).
+        .nest("/api", api::router(state.clone()))
+        .merge(api::catalog(state))
+        .layer(headers::SecurityHeadersLayer)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -68,26 +68,6 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
     }))
 }
 
-/// Adds HSTS to answers that travel over HTTPS. The server itself speaks
-/// plain HTTP on loopback; a TLS proxy in front says `X-Forwarded-Proto: https`.
-pub async fn strict_transport_security(
-    request: Request<Body>,
-    next: axum::middleware::Next,
-) -> Response<Body> {
-    let over_https = request
-        .headers()
-        .get("x-forwarded-proto")
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
-    let mut response = next.run(request).await;
-    if over_https {
-        response.headers_mut().insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
-    }
-    response
-}
-
 /// Paths without a file extension are the app's own routes (/, /product/12).
 fn is_app_route(path: &str) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");

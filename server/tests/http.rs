@@ -1,6 +1,8 @@
 //! The server over HTTP: the contract routes, the static files and their
 //! cache headers, and the JSON errors.
 
+use std::io::Read;
+
 mod common;
 
 use bazar_api::{ApiError, ErrorCode, Health, Product, ProductDetail, ProductKind};
@@ -223,17 +225,20 @@ async fn every_response_carries_the_security_headers() {
         !page.headers().contains_key("strict-transport-security"),
         "plain HTTP gets no HSTS"
     );
-    let behind_tls = server
-        .client
-        .get(server.url("/"))
-        .header("x-forwarded-proto", "https")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        behind_tls.headers()["strict-transport-security"],
-        "max-age=31536000; includeSubDomains"
-    );
+    for path in ["/", "/api/products", "/api/zones"] {
+        let behind_tls = server
+            .client
+            .get(server.url(path))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            behind_tls.headers()["strict-transport-security"],
+            "max-age=31536000; includeSubDomains",
+            "{path}"
+        );
+    }
 
     for path in ["/", "/api/products", "/img/logo.svg", "/api/nothing"] {
         let response = server.get(path).await;
@@ -270,15 +275,60 @@ async fn precompressed_assets_are_sent_as_they_are() {
 #[tokio::test]
 async fn json_is_compressed_when_asked() {
     let server = TestServer::start().await;
-    let response = server
-        .client
-        .get(server.url("/api/products"))
-        .header("accept-encoding", "gzip")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let fetch = |path: &'static str, accept: &'static str| {
+        let request = server
+            .client
+            .get(server.url(path))
+            .header("accept-encoding", accept);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let encoding = response
+                .headers()
+                .get("content-encoding")
+                .map(|v| v.to_str().unwrap().to_string());
+            let vary = response
+                .headers()
+                .get("vary")
+                .map(|v| v.to_str().unwrap().to_string());
+            (encoding, vary, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let decode = |encoding: Option<&str>, body: &[u8]| -> Vec<u8> {
+        let mut out = Vec::new();
+        match encoding {
+            Some("br") => brotli::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .unwrap(),
+            Some("gzip") => flate2::read::GzDecoder::new(body).read_to_end(&mut out).unwrap(),
+            None => return body.to_vec(),
+            Some(other) => panic!("unexpected encoding {other}"),
+        };
+        out
+    };
+    // The catalog (from memory, twice so the second is the cached copy), a
+    // filtered catalog and another route: each decodes to the plain answer.
+    for path in [
+        "/api/products",
+        "/api/products",
+        "/api/products?kind=eggs",
+        "/api/zones",
+    ] {
+        let (none, _, plain) = fetch(path, "identity").await;
+        assert_eq!(none, None, "{path}");
+        let plain: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        for (accept, expected) in [("gzip", "gzip"), ("gzip, deflate, br", "br")] {
+            let (encoding, vary, body) = fetch(path, accept).await;
+            assert_eq!(encoding.as_deref(), Some(expected), "{path} {accept}");
+            assert!(
+                vary.unwrap_or_default().contains("accept-encoding"),
+                "{path} varies"
+            );
+            let decoded: serde_json::Value =
+                serde_json::from_slice(&decode(encoding.as_deref(), &body)).unwrap();
+            assert_eq!(decoded, plain, "{path} {accept}");
+        }
+    }
     server.stop().await;
 }
 
