@@ -33,7 +33,11 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
                 let app = app_of(&path);
                 // The lecture view shows a learner's screen in a frame of its own.
                 let frameable = app == "seller";
-                return Ok::<_, Infallible>(index_html(&dist.join(app), frameable).await);
+                let accept_language = req
+                    .headers()
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok());
+                return Ok::<_, Infallible>(index_html(&dist.join(app), frameable, accept_language).await);
             }
             let mut response = match files.oneshot(req).await {
                 Ok(r) => r.map(Body::new),
@@ -109,17 +113,107 @@ pub fn content_security_policy(nonce: &str, frameable: bool) -> String {
     )
 }
 
-/// Marks every inline script of the page with `nonce`.
+/// Marks every inline script of the page with `nonce`: trunk's module
+/// bootstrap and the shell's classic script that picks the reader's language.
 fn add_nonce(html: &str, nonce: &str) -> String {
     html.replace(
         "<script type=\"module\">",
         &format!("<script type=\"module\" nonce=\"{nonce}\">"),
     )
+    .replace("<script>", &format!("<script nonce=\"{nonce}\">"))
 }
 
-async fn index_html(dist: &Path, frameable: bool) -> Response<Body> {
+/// The static shell in the reader's language. The shop's index.html paints
+/// the home page in Chinese before the app arrives; its elements marked
+/// `data-t="key"` take their text from the JSON of the page's inline script
+/// (between `/*shell-texts*/` and `/*end*/`, the app's own texts). The first
+/// language of `Accept-Language` the shop speaks picks them, as the app
+/// picks from the browser's languages, so the app mounts over the same words
+/// (a reader who chose another language in the app gets it from the script).
+/// Pages without such texts are returned as they are.
+fn localize_shell<'a>(html: &'a str, accept_language: Option<&str>) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    let Some(locale) = accept_language.and_then(shell_locale) else {
+        return Cow::Borrowed(html);
+    };
+    let texts = html
+        .split_once("/*shell-texts*/")
+        .and_then(|(_, rest)| rest.split_once("/*end*/"))
+        .and_then(|(json, _)| serde_json::from_str::<serde_json::Value>(json).ok());
+    let Some(texts) = texts.as_ref().and_then(|t| t.get(locale)) else {
+        return Cow::Borrowed(html);
+    };
+    let dir = if locale == "ug" { "rtl" } else { "ltr" };
+    let page = html.replacen(
+        "<html lang=\"zh-Hans\" dir=\"ltr\">",
+        &format!("<html lang=\"{locale}\" dir=\"{dir}\">"),
+        1,
+    );
+    const MARK: &str = "data-t=\"";
+    let mut out = String::with_capacity(page.len() + 1024);
+    let mut done = 0;
+    while let Some(at) = page[done..].find(MARK).map(|i| done + i) {
+        let key_start = at + MARK.len();
+        let Some(key_end) = page[key_start..].find('"').map(|i| key_start + i) else {
+            break;
+        };
+        // The element's text runs from the end of its tag to the next tag.
+        let Some(text_start) = page[key_end..].find('>').map(|i| key_end + i + 1) else {
+            break;
+        };
+        let text_end = page[text_start..]
+            .find('<')
+            .map_or(page.len(), |i| text_start + i);
+        out.push_str(&page[done..text_start]);
+        match texts
+            .get(&page[key_start..key_end])
+            .and_then(serde_json::Value::as_str)
+        {
+            Some(text) => out.push_str(&escape_html(text)),
+            None => out.push_str(&page[text_start..text_end]),
+        }
+        done = text_end;
+    }
+    out.push_str(&page[done..]);
+    Cow::Owned(out)
+}
+
+/// The shop's language for the shell: the first of `Accept-Language` it
+/// speaks ("ug", "zh", "en"); `None` for Chinese, the page's own.
+fn shell_locale(accept_language: &str) -> Option<&'static str> {
+    let mut preferred: Vec<(f32, usize, &str)> = accept_language
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (q > 0.0).then_some((q, i, tag))
+        })
+        .collect();
+    preferred.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    preferred.into_iter().find_map(|(_, _, tag)| {
+        match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
+            "ug" => Some(Some("ug")),
+            "en" => Some(Some("en")),
+            "zh" => Some(None),
+            _ => None,
+        }
+    })?
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+async fn index_html(dist: &Path, frameable: bool, accept_language: Option<&str>) -> Response<Body> {
     match tokio::fs::read_to_string(dist.join("index.html")).await {
         Ok(html) => {
+            let html = localize_shell(&html, accept_language);
             let nonce = crate::store::random_token();
             let csp = HeaderValue::from_str(&content_security_policy(&nonce, frameable))
                 .expect("the policy is ASCII");
@@ -127,6 +221,7 @@ async fn index_html(dist: &Path, frameable: bool) -> Response<Body> {
                 [
                     (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                     (header::CACHE_CONTROL, NO_CACHE),
+                    (header::VARY, "accept-language"),
                 ],
                 add_nonce(&html, &nonce),
             )
@@ -198,6 +293,50 @@ mod tests {
         );
         assert!(content_security_policy("abc", false).ends_with("frame-ancestors 'none'"));
         assert!(content_security_policy("abc", true).ends_with("frame-ancestors 'self'"));
+    }
+
+    #[test]
+    fn the_shell_speaks_the_first_language_the_shop_speaks() {
+        assert_eq!(shell_locale("ug-CN,ug;q=0.9,zh-CN;q=0.8"), Some("ug"));
+        assert_eq!(shell_locale("en-US,en;q=0.9"), Some("en"));
+        assert_eq!(shell_locale("fr-FR, en;q=0.5"), Some("en"));
+        assert_eq!(shell_locale("zh-CN,zh;q=0.9,en;q=0.8"), None);
+        assert_eq!(shell_locale("en;q=0.2, ug;q=0.8"), Some("ug"));
+        assert_eq!(shell_locale("ug;q=0, en"), Some("en"));
+        assert_eq!(shell_locale("fr, de"), None);
+        assert_eq!(shell_locale(""), None);
+
+        let page = "<html lang=\"zh-Hans\" dir=\"ltr\"><p data-t=\"promise\">中文</p>\
+                    <span class=\"x\" data-t=\"kind_eggs\">鸡蛋</span><i data-t=\"other\">留</i>\
+                    <script>var texts = /*shell-texts*/{\"ug\":{\"promise\":\"ئا <b>\",\"kind_eggs\":\"تۇخۇم\"}}/*end*/;</script>";
+        assert_eq!(
+            localize_shell(page, Some("zh-CN")),
+            page,
+            "Chinese is the page's own"
+        );
+        assert_eq!(localize_shell(page, None), page);
+        let ug = localize_shell(page, Some("ug"));
+        assert!(ug.starts_with("<html lang=\"ug\" dir=\"rtl\">"), "{ug}");
+        assert!(
+            ug.contains("<p data-t=\"promise\">ئا &lt;b&gt;</p>"),
+            "escaped: {ug}"
+        );
+        assert!(ug.contains("data-t=\"kind_eggs\">تۇخۇم</span>"), "{ug}");
+        assert!(
+            ug.contains("data-t=\"other\">留</i>"),
+            "a key without a text keeps its own"
+        );
+        assert_eq!(
+            localize_shell(page, Some("en")),
+            page,
+            "no English texts in this page"
+        );
+        let plain = "<html lang=\"zh-Hans\" dir=\"ltr\"><p>center</p>";
+        assert_eq!(
+            localize_shell(plain, Some("ug")),
+            plain,
+            "pages without shell texts"
+        );
     }
 
     #[test]

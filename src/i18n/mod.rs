@@ -538,6 +538,55 @@ pub fn provide_i18n(fallback: Locale) -> I18n {
 mod tests {
     use super::*;
 
+    /// index.html paints the home page before the app arrives, in the
+    /// reader's language: its Chinese is written into the page, the other
+    /// languages sit in its inline script. They must be the app's own
+    /// texts, or the page would change under the reader's eyes on mount.
+    #[test]
+    fn the_static_shell_speaks_the_apps_texts() {
+        let html = include_str!("../../index.html");
+        let start = html.find("/*shell-texts*/").expect("the shell's texts") + "/*shell-texts*/".len();
+        let end = start
+            + html[start..]
+                .find("/*end*/")
+                .expect("the end of the shell's texts");
+        let shell: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
+            serde_json::from_str(&html[start..end]).expect("the shell's texts are JSON");
+        let keys: Vec<&str> = html
+            .split("data-t=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert_eq!(
+            keys.len(),
+            9,
+            "brand, promise, title, five kinds, loading: {keys:?}"
+        );
+        let text = |locale: Locale, key: &str| {
+            locale
+                .texts()
+                .entries()
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .unwrap_or_else(|| panic!("no text {key}"))
+                .1
+        };
+        for key in &keys {
+            let zh = text(Locale::ZhHans, key);
+            assert!(
+                html.contains(&format!("data-t=\"{key}\">{zh}<")),
+                "{key} in Chinese"
+            );
+        }
+        for locale in [Locale::Ug, Locale::En] {
+            let texts = &shell[locale.tag()];
+            assert_eq!(texts.len(), keys.len(), "{}", locale.tag());
+            for key in &keys {
+                assert_eq!(texts[*key], text(locale, key), "{key} in {}", locale.tag());
+            }
+        }
+    }
+
     #[test]
     fn every_text_is_present_in_every_language() {
         let reference = Locale::En.texts().entries();

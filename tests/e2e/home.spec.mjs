@@ -69,3 +69,42 @@ test('the app runs under its Content-Security-Policy with no violation', async (
   await expect(page.getByRole('alert')).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+// Before the wasm arrives the page shows its static shell; it must already be
+// in the reader's language, so the app mounts over the same words in the
+// same place. The browser's language picks it (the server reads
+// Accept-Language), and a language chosen in the app wins (the page's inline
+// script reads it, which also shows the script runs under the page's policy).
+test('the static shell speaks the reader\'s language before the app arrives', async ({ browser }) => {
+  const cases = [
+    { browser: 'ug-CN', stored: null, lang: 'ug', dir: 'rtl', promise: 'ئائىلىلەر ئۆزى يەيدىغان يېمەكلىك', kind: 'تۇخۇم' },
+    { browser: 'en-US', stored: null, lang: 'en', dir: 'ltr', promise: 'The same food the families eat', kind: 'Eggs' },
+    { browser: 'zh-CN', stored: null, lang: 'zh-Hans', dir: 'ltr', promise: '农户自家吃的食物', kind: '鸡蛋' },
+    { browser: 'zh-CN', stored: 'ug', lang: 'ug', dir: 'rtl', promise: 'ئائىلىلەر ئۆزى يەيدىغان يېمەكلىك', kind: 'تۇخۇم' },
+  ];
+  for (const c of cases) {
+    const context = await browser.newContext({ locale: c.browser, viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    if (c.stored) await page.addInitScript((t) => localStorage.setItem('bazar.locale', t), c.stored);
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto('/');
+    await expect(page.locator('html')).toHaveAttribute('lang', c.lang);
+    await expect(page.locator('html')).toHaveAttribute('dir', c.dir);
+    await expect(page.locator('main .promise')).toContainText(c.promise);
+    await expect(page.locator('.kind-tile').nth(1)).toHaveText(c.kind);
+    const shell = await page.locator('main .promise').boundingBox();
+    if (c.lang === 'ug' && !c.stored) await page.screenshot({ path: join(SCREENSHOTS, 'shell-ug.png') });
+    // Now with the app: the same words in the same place.
+    await page.unroute('**/*.wasm');
+    await page.goto('/');
+    await expect(page.locator('main .notice')).toHaveCount(0);
+    await expect(page.locator('main .promise')).toContainText(c.promise);
+    const app = await page.locator('main .promise').boundingBox();
+    expect(Math.abs(app.y - shell.y)).toBeLessThan(1);
+    expect(Math.abs(app.height - shell.height)).toBeLessThan(1);
+    expect(violations).toEqual([]);
+    await context.close();
+  }
+});
