@@ -111,6 +111,7 @@ impl AppState {
 /// The whole application: tests call this to run the real router.
 pub fn app(state: AppState, dist: &std::path::Path) -> Router {
     let uploads = tower_http::services::ServeDir::new(&state.uploads);
+    let store = state.store.clone();
     Router::new()
         // Photos keep their random names forever.
         .nest_service(
@@ -122,7 +123,7 @@ pub fn app(state: AppState, dist: &std::path::Path) -> Router {
                 ))
                 .service(uploads),
         )
-        .fallback_service(web::static_files(dist))
+        .fallback_service(web::static_files(dist, store))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -18,7 +18,10 @@ const NO_CACHE: &str = "no-cache";
 const SHORT: &str = "public, max-age=3600";
 
 /// The service that answers every path outside /api.
-pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<Body>, Infallible> {
+pub fn static_files(
+    dist: &Path,
+    store: crate::Store,
+) -> BoxCloneSyncService<Request<Body>, Response<Body>, Infallible> {
     let dist = dist.to_path_buf();
     let files = ServeDir::new(&dist)
         .precompressed_br()
@@ -27,6 +30,7 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
     BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
         let files = files.clone();
         let dist = dist.clone();
+        let store = store.clone();
         async move {
             let path = req.uri().path().to_string();
             if is_app_route(&path) {
@@ -37,7 +41,13 @@ pub fn static_files(dist: &Path) -> BoxCloneSyncService<Request<Body>, Response<
                     .headers()
                     .get(header::ACCEPT_LANGUAGE)
                     .and_then(|v| v.to_str().ok());
-                return Ok::<_, Infallible>(index_html(&dist.join(app), frameable, accept_language).await);
+                let product = match product_id(&path) {
+                    Some(id) if app.is_empty() => shown_product(&store, id).await,
+                    _ => None,
+                };
+                return Ok::<_, Infallible>(
+                    index_html(&dist.join(app), frameable, accept_language, product.as_ref()).await,
+                );
             }
             let mut response = match files.oneshot(req).await {
                 Ok(r) => r.map(Body::new),
@@ -136,10 +146,7 @@ fn localize_shell<'a>(html: &'a str, accept_language: Option<&str>) -> std::borr
     let Some(locale) = accept_language.and_then(shell_locale) else {
         return Cow::Borrowed(html);
     };
-    let texts = html
-        .split_once("/*shell-texts*/")
-        .and_then(|(_, rest)| rest.split_once("/*end*/"))
-        .and_then(|(json, _)| serde_json::from_str::<serde_json::Value>(json).ok());
+    let texts = shell_texts(html);
     let Some(texts) = texts.as_ref().and_then(|t| t.get(locale)) else {
         return Cow::Borrowed(html);
     };
@@ -210,9 +217,74 @@ fn escape_html(text: &str) -> String {
         .replace('>', "&gt;")
 }
 
-async fn index_html(dist: &Path, frameable: bool, accept_language: Option<&str>) -> Response<Body> {
+/// The id of a product page's path (`/product/12`).
+fn product_id(path: &str) -> Option<i64> {
+    path.strip_prefix("/product/")?
+        .trim_end_matches('/')
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+}
+
+/// The live product a product page shows, if the database answers at once.
+async fn shown_product(store: &crate::Store, id: i64) -> Option<bazar_api::Product> {
+    let lookup = store.live_product(id, crate::store::current_week());
+    match tokio::time::timeout(std::time::Duration::from_secs(2), lookup).await {
+        Ok(Ok(product)) => product,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, id, "the product page's shell goes without its product");
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// The texts of the shell's inline script (`/*shell-texts*/{...}/*end*/`).
+fn shell_texts(html: &str) -> Option<serde_json::Value> {
+    let (_, rest) = html.split_once("/*shell-texts*/")?;
+    let (json, _) = rest.split_once("/*end*/")?;
+    serde_json::from_str(json).ok()
+}
+
+/// A product page's shell: its back link, picture and name where the app
+/// puts them, so the picture (the page's largest content) paints before the
+/// app arrives and the app mounts over it without a shift.
+fn product_shell(html: &str, product: &bazar_api::Product, accept_language: Option<&str>) -> Option<String> {
+    const MAIN: &str = "<main class=\"page\" aria-busy=\"true\">";
+    let locale = accept_language.and_then(shell_locale).unwrap_or("zh");
+    let texts = shell_texts(html)?;
+    let back = texts.get(locale)?.get("back")?.as_str()?;
+    let lang = match locale {
+        "ug" => bazar_api::Lang::Ug,
+        "en" => bazar_api::Lang::En,
+        _ => bazar_api::Lang::Zh,
+    };
+    let start = html.find(MAIN)?;
+    let end = start + html[start..].find("</main>")? + "</main>".len();
+    Some(format!(
+        "{before}{MAIN}<a href=\"/shop\" class=\"back-link\"><span class=\"arrow-back\" aria-hidden=\"true\">←</span>{back}</a>\
+         <article class=\"product-detail\"><img class=\"product-hero\" src=\"{image}\" width=\"320\" height=\"240\" alt=\"\" />\
+         <h1 class=\"product-title\">{name}</h1></article></main>{after}",
+        before = &html[..start],
+        back = escape_html(back),
+        image = escape_html(&product.image),
+        name = escape_html(product.names.get(lang)),
+        after = &html[end..],
+    ))
+}
+
+async fn index_html(
+    dist: &Path,
+    frameable: bool,
+    accept_language: Option<&str>,
+    product: Option<&bazar_api::Product>,
+) -> Response<Body> {
     match tokio::fs::read_to_string(dist.join("index.html")).await {
         Ok(html) => {
+            let html = match product.and_then(|p| product_shell(&html, p, accept_language)) {
+                Some(page) => std::borrow::Cow::Owned(page),
+                None => std::borrow::Cow::Borrowed(html.as_str()),
+            };
             let html = localize_shell(&html, accept_language);
             let nonce = crate::store::random_token();
             let csp = HeaderValue::from_str(&content_security_policy(&nonce, frameable))

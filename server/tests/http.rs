@@ -168,7 +168,10 @@ async fn deep_links_return_the_app_and_assets_are_cached() {
         let response = server.get(path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
-        assert!(response.text().await.unwrap().contains("<div id=app>"), "{path}");
+        assert!(
+            response.text().await.unwrap().contains("<div id=\"app\">"),
+            "{path}"
+        );
     }
     let wasm = server.get("/bazar-0123456789abcdef_bg.wasm").await;
     assert_eq!(wasm.status(), StatusCode::OK);
@@ -248,6 +251,59 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         assert!(headers.contains_key("content-security-policy"), "{path}");
     }
+    server.stop().await;
+}
+
+/// The static shell comes in the reader's language, and a product page's
+/// shell already holds the product's picture and name where the app puts them.
+#[tokio::test]
+async fn the_static_shell_is_in_the_readers_language_and_shows_the_product() {
+    let server = TestServer::start().await;
+    let page = |path: String, language: &'static str| {
+        let request = server
+            .client
+            .get(server.url(&path))
+            .header("accept-language", language);
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(response.headers()["vary"], "accept-language");
+            response.text().await.unwrap()
+        }
+    };
+    let zh = page("/".into(), "zh-CN,zh;q=0.9").await;
+    assert!(zh.contains("<html lang=\"zh-Hans\" dir=\"ltr\">"));
+    assert!(zh.contains("data-t=\"promise\">农户自家吃的食物"));
+    let ug = page("/".into(), "ug-CN,ug;q=0.9,zh-CN;q=0.8").await;
+    assert!(ug.contains("<html lang=\"ug\" dir=\"rtl\">"));
+    assert!(ug.contains("data-t=\"promise\">ئائىلىلەر ئۆزى يەيدىغان يېمەكلىك"));
+    assert!(ug.contains("data-t=\"kind_eggs\">تۇخۇم<"));
+    let en = page("/".into(), "en-US,en;q=0.9").await;
+    assert!(en.contains("data-t=\"kinds_title\">What would you like?<"));
+
+    let product: ProductDetail = server.get("/api/products/1").await.json().await.unwrap();
+    let shell = page("/product/1".into(), "ug-CN").await;
+    let hero = format!(
+        "<img class=\"product-hero\" src=\"{}\" width=\"320\" height=\"240\" alt=\"\" />",
+        product.product.image
+    );
+    assert!(shell.contains(&hero), "{shell}");
+    let title = format!("<h1 class=\"product-title\">{}</h1>", product.product.names.ug);
+    assert!(shell.contains(&title), "{shell}");
+    assert!(shell.contains("class=\"back-link\""));
+    assert!(
+        !shell.contains("data-t=\"promise\""),
+        "the home page's shell is replaced"
+    );
+    let zh = page("/product/1".into(), "zh-CN").await;
+    assert!(zh.contains(&format!(
+        "<h1 class=\"product-title\">{}</h1>",
+        product.product.names.zh
+    )));
+    // Not a live product: the home page's shell, as for any other route.
+    let missing = page("/product/999999".into(), "zh-CN").await;
+    assert!(missing.contains("data-t=\"promise\""));
+    assert!(!missing.contains("product-hero"));
     server.stop().await;
 }
 

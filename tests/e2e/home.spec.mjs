@@ -108,3 +108,25 @@ test('the static shell speaks the reader\'s language before the app arrives', as
     await context.close();
   }
 });
+
+// A shared product link paints the product's picture and name before the app
+// arrives, where the app puts them.
+test('a product page\'s shell shows the product before the app arrives', async ({ browser, request }) => {
+  const [first] = await (await request.get('/api/products')).json();
+  const context = await browser.newContext({ locale: 'ug-CN', viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto(`/product/${first.id}`);
+  await expect(page.locator('h1.product-title')).toHaveText(first.names.ug);
+  await expect(page.locator('img.product-hero')).toHaveAttribute('src', first.image);
+  await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  const shell = await page.locator('img.product-hero').boundingBox();
+  await page.screenshot({ path: join(SCREENSHOTS, 'shell-product-ug.png') });
+  await page.unroute('**/*.wasm');
+  await page.goto(`/product/${first.id}`);
+  await expect(page.getByTestId('product-detail')).toBeVisible();
+  const app = await page.locator('img.product-hero').boundingBox();
+  expect(app).toEqual(shell);
+  await expect(page.locator('h1.product-title')).toHaveText(first.names.ug);
+  await context.close();
+});
