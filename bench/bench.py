@@ -65,8 +65,10 @@ def wrk(url, connections, threads=2, script=None, args=()):
     cmd += [url, *args]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = ms(re.search(r"50%\s+(\S+)", out).group(1))
-    p99 = ms(re.search(r"99%\s+(\S+)", out).group(1))
+    # The distribution's own lines: "     50%  292.00us" (a thread's stdev
+    # column, "72.50%", must not be read as the 50th percentile).
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
     return {"requests_per_s": rps, "p50_ms": p50, "p99_ms": p99, "raw": out}
 
 
