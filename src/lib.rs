@@ -39,3 +39,27 @@ pub fn mount_into_shell<V: leptos::IntoView + 'static>(app: fn() -> V) {
         None => leptos::mount::mount_to_body(app),
     }
 }
+
+/// The texts of a page's static shell, by language and key: the JSON of its
+/// `<script type="application/json" id="shell-texts">` (public/shell.js).
+#[cfg(test)]
+pub(crate) fn shell_texts(
+    html: &str,
+) -> std::collections::HashMap<String, std::collections::HashMap<String, String>> {
+    let (_, rest) = html
+        .split_once(r#"<script type="application/json" id="shell-texts">"#)
+        .expect("the shell's texts");
+    let (json, _) = rest
+        .split_once("</script>")
+        .expect("the end of the shell's texts");
+    serde_json::from_str(json).expect("the shell's texts are JSON")
+}
+
+/// The values of every `name="..."` attribute in `html`, in order.
+#[cfg(test)]
+pub(crate) fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    html.split(&format!("{name}=\""))
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').expect("a closing quote")])
+        .collect()
+}

@@ -133,28 +133,39 @@ fn add_nonce(html: &str, nonce: &str) -> String {
     .replace("<script>", &format!("<script nonce=\"{nonce}\">"))
 }
 
-/// The static shell in the reader's language. The shop's index.html paints
-/// the home page in Chinese before the app arrives; its elements marked
-/// `data-t="key"` take their text from the JSON of the page's inline script
-/// (between `/*shell-texts*/` and `/*end*/`, the app's own texts). The first
-/// language of `Accept-Language` the shop speaks picks them, as the app
-/// picks from the browser's languages, so the app mounts over the same words
-/// (a reader who chose another language in the app gets it from the script).
-/// Pages without such texts are returned as they are.
+/// The static shell in the reader's language. An app's page paints its
+/// first screen before the app arrives, in the page's own language (`<html
+/// lang>`); its elements marked `data-t="key"` take their text from the JSON
+/// of its `<script type="application/json" id="shell-texts">` (the app's own
+/// texts, by language). The first language of `Accept-Language` the app
+/// speaks picks them, as the app picks from the browser's languages, so the
+/// app mounts over the same words (a reader who chose another language in
+/// the app gets it from the page's script). Pages without such texts, and
+/// readers of the page's own language, get the page as it is.
 fn localize_shell<'a>(html: &'a str, accept_language: Option<&str>) -> std::borrow::Cow<'a, str> {
     use std::borrow::Cow;
     let Some(locale) = accept_language.and_then(shell_locale) else {
         return Cow::Borrowed(html);
     };
+    let Some((tag_start, tag_end, own)) = html_tag(html) else {
+        return Cow::Borrowed(html);
+    };
+    if own == locale {
+        return Cow::Borrowed(html);
+    }
     let texts = shell_texts(html);
     let Some(texts) = texts.as_ref().and_then(|t| t.get(locale)) else {
         return Cow::Borrowed(html);
     };
-    let dir = if locale == "ug" { "rtl" } else { "ltr" };
-    let page = html.replacen(
-        "<html lang=\"zh-Hans\" dir=\"ltr\">",
-        &format!("<html lang=\"{locale}\" dir=\"{dir}\">"),
-        1,
+    let (lang, dir) = match locale {
+        "ug" => ("ug", "rtl"),
+        "zh" => ("zh-Hans", "ltr"),
+        other => (other, "ltr"),
+    };
+    let page = format!(
+        "{}<html lang=\"{lang}\" dir=\"{dir}\">{}",
+        &html[..tag_start],
+        &html[tag_end..]
     );
     const MARK: &str = "data-t=\"";
     let mut out = String::with_capacity(page.len() + 1024);
@@ -185,8 +196,18 @@ fn localize_shell<'a>(html: &'a str, accept_language: Option<&str>) -> std::borr
     Cow::Owned(out)
 }
 
-/// The shop's language for the shell: the first of `Accept-Language` it
-/// speaks ("ug", "zh", "en"); `None` for Chinese, the page's own.
+/// Where the page's `<html ...>` tag starts and ends, and the language it
+/// names ("ug", "zh", "en").
+fn html_tag(html: &str) -> Option<(usize, usize, &str)> {
+    let start = html.find("<html")?;
+    let end = start + html[start..].find('>')? + 1;
+    let (_, lang) = html[start..end].split_once("lang=\"")?;
+    let lang = lang.split(['"', '-']).next()?;
+    Some((start, end, lang))
+}
+
+/// The app's language for the shell: the first of `Accept-Language` it
+/// speaks ("ug", "zh", "en").
 fn shell_locale(accept_language: &str) -> Option<&'static str> {
     let mut preferred: Vec<(f32, usize, &str)> = accept_language
         .split(',')
@@ -203,12 +224,12 @@ fn shell_locale(accept_language: &str) -> Option<&'static str> {
     preferred.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     preferred.into_iter().find_map(|(_, _, tag)| {
         match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
-            "ug" => Some(Some("ug")),
-            "en" => Some(Some("en")),
-            "zh" => Some(None),
+            "ug" => Some("ug"),
+            "en" => Some("en"),
+            "zh" => Some("zh"),
             _ => None,
         }
-    })?
+    })
 }
 
 fn escape_html(text: &str) -> String {
@@ -239,10 +260,11 @@ async fn shown_product(store: &crate::Store, id: i64) -> Option<bazar_api::Produ
     }
 }
 
-/// The texts of the shell's inline script (`/*shell-texts*/{...}/*end*/`).
+/// The texts of the shell, by language: the JSON of the page's
+/// `<script type="application/json" id="shell-texts">`.
 fn shell_texts(html: &str) -> Option<serde_json::Value> {
-    let (_, rest) = html.split_once("/*shell-texts*/")?;
-    let (json, _) = rest.split_once("/*end*/")?;
+    let (_, rest) = html.split_once(r#"<script type="application/json" id="shell-texts">"#)?;
+    let (json, _) = rest.split_once("</script>")?;
     serde_json::from_str(json).ok()
 }
 
@@ -372,7 +394,7 @@ mod tests {
         assert_eq!(shell_locale("ug-CN,ug;q=0.9,zh-CN;q=0.8"), Some("ug"));
         assert_eq!(shell_locale("en-US,en;q=0.9"), Some("en"));
         assert_eq!(shell_locale("fr-FR, en;q=0.5"), Some("en"));
-        assert_eq!(shell_locale("zh-CN,zh;q=0.9,en;q=0.8"), None);
+        assert_eq!(shell_locale("zh-CN,zh;q=0.9,en;q=0.8"), Some("zh"));
         assert_eq!(shell_locale("en;q=0.2, ug;q=0.8"), Some("ug"));
         assert_eq!(shell_locale("ug;q=0, en"), Some("en"));
         assert_eq!(shell_locale("fr, de"), None);
@@ -380,7 +402,7 @@ mod tests {
 
         let page = "<html lang=\"zh-Hans\" dir=\"ltr\"><p data-t=\"promise\">中文</p>\
                     <span class=\"x\" data-t=\"kind_eggs\">鸡蛋</span><i data-t=\"other\">留</i>\
-                    <script>var texts = /*shell-texts*/{\"ug\":{\"promise\":\"ئا <b>\",\"kind_eggs\":\"تۇخۇم\"}}/*end*/;</script>";
+                    <script type=\"application/json\" id=\"shell-texts\">{\"ug\":{\"promise\":\"ئا <b>\",\"kind_eggs\":\"تۇخۇم\"}}</script>";
         assert_eq!(
             localize_shell(page, Some("zh-CN")),
             page,
@@ -408,6 +430,20 @@ mod tests {
             localize_shell(plain, Some("ug")),
             plain,
             "pages without shell texts"
+        );
+        let seller = "<!DOCTYPE html>\n<html lang=\"ug\" dir=\"rtl\"><span data-t=\"title\">بازار</span>\
+                      <script type=\"application/json\" id=\"shell-texts\">{\"zh\":{\"title\":\"巴扎\"}}</script>";
+        assert_eq!(
+            localize_shell(seller, Some("ug,zh;q=0.5")),
+            seller,
+            "Uyghur is this page's own"
+        );
+        let zh = localize_shell(seller, Some("zh-CN"));
+        assert!(
+            zh.starts_with(
+                "<!DOCTYPE html>\n<html lang=\"zh-Hans\" dir=\"ltr\"><span data-t=\"title\">巴扎</span>"
+            ),
+            "{zh}"
         );
     }
 

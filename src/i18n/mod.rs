@@ -539,24 +539,14 @@ mod tests {
     use super::*;
 
     /// index.html paints the home page before the app arrives, in the
-    /// reader's language: its Chinese is written into the page, the other
-    /// languages sit in its inline script. They must be the app's own
+    /// reader's language: its Chinese is written into the page, every
+    /// language sits in its JSON of shell texts. They must be the app's own
     /// texts, or the page would change under the reader's eyes on mount.
     #[test]
     fn the_static_shell_speaks_the_apps_texts() {
         let html = include_str!("../../index.html");
-        let start = html.find("/*shell-texts*/").expect("the shell's texts") + "/*shell-texts*/".len();
-        let end = start
-            + html[start..]
-                .find("/*end*/")
-                .expect("the end of the shell's texts");
-        let shell: std::collections::HashMap<String, std::collections::HashMap<String, String>> =
-            serde_json::from_str(&html[start..end]).expect("the shell's texts are JSON");
-        let keys: Vec<&str> = html
-            .split("data-t=\"")
-            .skip(1)
-            .map(|rest| &rest[..rest.find('"').unwrap()])
-            .collect();
+        let shell = crate::shell_texts(html);
+        let keys = crate::attribute_values(html, "data-t");
         assert_eq!(
             keys.len(),
             9,

@@ -387,6 +387,54 @@ mod tests {
         assert!(root.join("hint.mp3").is_file());
     }
 
+    /// seller.html draws the first screen of the lessons that start on the
+    /// seller's home before the app arrives (public/shell.js): the list of
+    /// those lessons, the tiles and their texts must be the app's own, or
+    /// the screen would change under the learner's eyes when the app mounts.
+    #[test]
+    fn the_sellers_shell_draws_the_lessons_that_start_at_home() {
+        let html = include_str!("../../seller.html");
+        let (_, template) = html.split_once("<template data-paths=\"").expect("a template");
+        let paths: Vec<&str> = template[..template.find('"').unwrap()].split(' ').collect();
+        let home_first: Vec<String> = LESSONS
+            .iter()
+            .enumerate()
+            .filter(|(_, lesson)| lesson.steps[0].screen == Screen::Home)
+            .map(|(i, _)| format!("/seller/learn/{i}"))
+            .collect();
+        assert!(!home_first.is_empty());
+        assert_eq!(paths, home_first);
+        let template = &template[..template.find("</template>").unwrap()];
+        let tiles = crate::attribute_values(template, "data-tutor");
+        assert_eq!(tiles, controls_of(Screen::Home));
+
+        let shell = crate::shell_texts(html);
+        let keys = crate::attribute_values(html, "data-t");
+        assert_eq!(keys.len(), 6, "title, language and four tiles: {keys:?}");
+        for (texts, tag) in [(&UG, "ug"), (&ZH, "zh"), (&EN, "en")] {
+            assert_eq!(shell[tag].len(), keys.len(), "{tag}");
+            for key in &keys {
+                assert_eq!(shell[tag][*key], text_of(texts, key), "{key} in {tag}");
+            }
+        }
+        for key in &keys {
+            let ug = text_of(&UG, key);
+            assert!(
+                html.contains(&format!("data-t=\"{key}\">{ug}<")),
+                "{key} in Uyghur"
+            );
+        }
+    }
+
+    fn text_of(texts: &crate::seller::texts::SellerTexts, key: &str) -> &'static str {
+        texts
+            .entries()
+            .into_iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, t)| t)
+            .unwrap_or_else(|| panic!("no text {key}"))
+    }
+
     #[test]
     fn clips_are_unique() {
         let mut clips: Vec<&str> = LESSONS

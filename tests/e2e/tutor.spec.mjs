@@ -174,6 +174,49 @@ test('a family lists eggs for real with the camera, and it waits as pending', as
   await context.close();
 });
 
+// A lesson that starts on the seller's home draws its tiles before the app
+// arrives (seller.html's template, written in by the page's inline script),
+// in the learner's language and where the app puts them: on a slow network
+// the learner sees the lesson at once, and nothing moves when the app mounts.
+test('a lesson\'s first screen paints before the app arrives, where the app puts it', async ({ browser }) => {
+  const cases = [
+    { browser: 'ug-CN', stored: null, lang: 'ug', dir: 'rtl', sell: 'مال سېتىش' },
+    { browser: 'zh-CN', stored: null, lang: 'zh-Hans', dir: 'ltr', sell: '卖东西' },
+    { browser: 'zh-CN', stored: 'en', lang: 'en', dir: 'ltr', sell: 'Sell something' },
+  ];
+  const boxes = (page) => page.locator('.tiles .tile').evaluateAll((tiles) => tiles.map((t) => {
+    const r = t.getBoundingClientRect();
+    return [t.dataset.tutor, r.x, r.y, r.width, r.height];
+  }));
+  for (const c of cases) {
+    const context = await browser.newContext({ ...PHONE, locale: c.browser, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    const violations = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+    if (c.stored) await page.addInitScript((t) => localStorage.setItem('bazar.locale', t), c.stored);
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto('/seller/learn/1');
+    await expect(page.locator('html')).toHaveAttribute('lang', c.lang);
+    await expect(page.locator('html')).toHaveAttribute('dir', c.dir);
+    await expect(page.locator('[data-tutor=tile-sell]')).toHaveText(c.sell);
+    await expect(page.getByTestId('tutor-bar')).toHaveCount(0);
+    const shell = await boxes(page);
+    expect(shell.map((b) => b[0])).toEqual(['tile-sell', 'tile-products', 'tile-prepare', 'tile-money']);
+    if (c.lang === 'ug') await shot(page, 'shell-lesson-1');
+    // Lesson 0 starts on its playground: no tiles there.
+    await page.goto('/seller/learn/0');
+    await expect(page.locator('main .notice')).toBeVisible();
+    await expect(page.locator('.tiles')).toHaveCount(0);
+    await page.unroute('**/*.wasm');
+    await page.goto('/seller/learn/1');
+    await expect(page.getByTestId('tutor-bar')).toBeVisible();
+    await expect(page.locator('[data-tutor=tile-sell]')).toHaveText(c.sell);
+    expect(await boxes(page)).toEqual(shell);
+    expect(violations).toEqual([]);
+    await context.close();
+  }
+});
+
 test('seller and tutor controls are big enough and axe finds nothing serious', async ({ browser }) => {
   const context = await browser.newContext({ ...PHONE, bypassCSP: true });
   const page = await context.newPage();
