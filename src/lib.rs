@@ -7,6 +7,7 @@ pub mod center;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod router;
 pub mod seller;
 pub mod state;
 

@@ -11,6 +11,7 @@ pub mod earnings;
 pub mod error;
 pub mod money;
 pub mod order;
+pub mod pages;
 pub mod seller;
 pub mod trace;
 pub mod tutor;

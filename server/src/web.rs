@@ -11,6 +11,8 @@ use tower::ServiceExt;
 use tower::util::BoxCloneSyncService;
 use tower_http::services::ServeDir;
 
+use bazar_api::pages::{App, is_page};
+
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const NO_CACHE: &str = "no-cache";
 /// Pictures and fonts keep their names across releases, so they may only be
@@ -33,20 +35,26 @@ pub fn static_files(
         let store = store.clone();
         async move {
             let path = req.uri().path().to_string();
-            if is_app_route(&path) {
-                let app = app_of(&path);
+            if is_page(&path) {
+                let app = App::of(&path);
                 // The lecture view shows a learner's screen in a frame of its own.
-                let frameable = app == "seller";
+                let frameable = app == App::Seller;
                 let accept_language = req
                     .headers()
                     .get(header::ACCEPT_LANGUAGE)
                     .and_then(|v| v.to_str().ok());
                 let product = match product_id(&path) {
-                    Some(id) if app.is_empty() => shown_product(&store, id).await,
+                    Some(id) if app == App::Shop => shown_product(&store, id).await,
                     _ => None,
                 };
                 return Ok::<_, Infallible>(
-                    index_html(&dist.join(app), frameable, accept_language, product.as_ref()).await,
+                    index_html(
+                        &dist.join(app.folder()),
+                        frameable,
+                        accept_language,
+                        product.as_ref(),
+                    )
+                    .await,
                 );
             }
             let mut response = match files.oneshot(req).await {
@@ -80,24 +88,6 @@ pub fn static_files(
             Ok(response)
         }
     }))
-}
-
-/// Paths without a file extension are the app's own routes (/, /product/12).
-fn is_app_route(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
-    path == "/" || !last.contains('.') || last.ends_with(".html")
-}
-
-/// Which app a page belongs to: the folder of dist/ its index.html is in.
-/// The service center's and the sellers' apps are built apart from the
-/// shop, so customers never download them.
-fn app_of(path: &str) -> &'static str {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    match first {
-        "center" => "center",
-        "seller" => "seller",
-        _ => "",
-    }
 }
 
 /// Trunk names built files `name-<hash>[_bg].ext`, the hash in 16 hex
@@ -353,26 +343,6 @@ fn not_found() -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn recognises_app_routes() {
-        assert!(is_app_route("/"));
-        assert!(is_app_route("/product/12"));
-        assert!(is_app_route("/family/3/"));
-        assert!(is_app_route("/index.html"));
-        assert!(!is_app_route("/img/products/nang-1.svg"));
-        assert!(!is_app_route("/bazar-0123456789abcdef_bg.wasm"));
-    }
-
-    #[test]
-    fn each_app_has_its_own_page() {
-        assert_eq!(app_of("/"), "");
-        assert_eq!(app_of("/product/3"), "");
-        assert_eq!(app_of("/center"), "center");
-        assert_eq!(app_of("/center/order/BZ-ABCDEFGH"), "center");
-        assert_eq!(app_of("/seller"), "seller");
-        assert_eq!(app_of("/centers"), "");
-    }
 
     #[test]
     fn inline_scripts_get_the_nonce() {

@@ -12,12 +12,11 @@ pub mod texts;
 
 use bazar_api::account::{Me, Role};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use serde::de::DeserializeOwned;
 
 use crate::api::{self, FetchError, JsonResource};
 use crate::i18n::{Locale, provide_i18n, use_i18n};
+use crate::router::{Route, Routes, provide_router};
 use texts::{ct, texts};
 
 /// Replaces the page's shell with the center's app.
@@ -32,9 +31,9 @@ pub struct Operator(pub Me);
 #[component]
 pub fn CenterApp() -> impl IntoView {
     provide_i18n(Locale::ZhHans);
+    provide_router(bazar_api::pages::App::Center);
     let me = api::json_resource(Signal::derive(|| Some("/api/auth/me".to_string())));
     view! {
-        <Router>
             {move || match api::decoded::<Me>(me) {
                 None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
                 Some(Ok(account)) if account.role == Role::Operator => {
@@ -48,24 +47,30 @@ pub fn CenterApp() -> impl IntoView {
                 .into_any(),
                 Some(Err(_)) => view! { <SignIn me=me /> }.into_any(),
             }}
-        </Router>
     }
 }
+
+/// The operators' pages.
+static ROUTES: [Route; 8] = [
+    Route::new("/center", || view! { <orders::Queue /> }.into_any()),
+    Route::new("/center/order/:code", || {
+        view! { <orders::OrderPage /> }.into_any()
+    }),
+    Route::new("/center/pick", || view! { <pick::PickListPage /> }.into_any()),
+    Route::new("/center/label/:code", || view! { <pick::LabelPage /> }.into_any()),
+    Route::new("/center/listings", || view! { <listings::Listings /> }.into_any()),
+    Route::new("/center/families", || view! { <families::Families /> }.into_any()),
+    Route::new("/center/earnings", || {
+        view! { <money::EarningsPage /> }.into_any()
+    }),
+    Route::new("/center/overview", || view! { <money::Overview /> }.into_any()),
+];
 
 #[component]
 fn Signed(me: JsonResource) -> impl IntoView {
     view! {
         <TopBar me=me />
-        <Routes fallback=|| view! { <main class="page"><p class="notice">{ct(|t| t.error_not_found)}</p></main> }>
-            <Route path=path!("/center") view=orders::Queue />
-            <Route path=path!("/center/order/:code") view=orders::OrderPage />
-            <Route path=path!("/center/pick") view=pick::PickListPage />
-            <Route path=path!("/center/label/:code") view=pick::LabelPage />
-            <Route path=path!("/center/listings") view=listings::Listings />
-            <Route path=path!("/center/families") view=families::Families />
-            <Route path=path!("/center/earnings") view=money::EarningsPage />
-            <Route path=path!("/center/overview") view=money::Overview />
-        </Routes>
+        <Routes routes=&ROUTES fallback=|| view! { <main class="page"><p class="notice">{ct(|t| t.error_not_found)}</p></main> }.into_any() />
     }
 }
 

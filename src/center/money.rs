@@ -1,9 +1,9 @@
 //! Every family's earnings for a month, exportable as CSV, with payouts; and
 //! the hub's weeks in a chart.
 
+use crate::router::use_query;
 use bazar_api::center::{Earnings, PayoutRequest, WeekSales};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 use super::texts::{ct, texts};
 use super::{money, show};
@@ -12,7 +12,7 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn EarningsPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let month = Memo::new(move |_| query.read().get("month").unwrap_or_default());
     let earnings = api::json_resource(Signal::derive(move || {
         Some(match month.get() {
@@ -20,13 +20,12 @@ pub fn EarningsPage() -> impl IntoView {
             m => format!("/api/center/earnings?month={m}"),
         })
     }));
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::router::use_navigate();
     let i18n = use_i18n();
     view! {
         <main class="page wide">
             <h1 class="section-title">{ct(|t| t.earnings_title)}</h1>
             {show(earnings, move |e: Earnings| {
-                let navigate = navigate.clone();
                 let csv = format!("/api/center/earnings.csv?month={}", e.month);
                 let families: Vec<(i64, String)> = e.families.iter().map(|f| (f.family_id, f.names.zh.clone())).collect();
                 view! {
@@ -34,7 +33,7 @@ pub fn EarningsPage() -> impl IntoView {
                         <label class="field inline">
                             <span>{ct(|t| t.month)}</span>
                             <input type="month" name="month" prop:value=e.month.clone() on:change=move |ev| {
-                                navigate(&format!("/center/earnings?month={}", event_target_value(&ev)), Default::default());
+                                navigate(&format!("/center/earnings?month={}", event_target_value(&ev)));
                             } />
                         </label>
                         <span>{ct(|t| t.fee_rate)} ": " <bdi dir="ltr">{format!("{}.{:02} %", e.fee_bp / 100, e.fee_bp % 100)}</bdi></span>

@@ -1,10 +1,10 @@
 //! The order queue by status, and one order: its customer, lines, batches,
 //! history, and the step it can take next.
 
+use crate::router::{use_params, use_query};
 use bazar_api::center::{OrderDetail, OrderQueue, StatusChange};
 use bazar_api::{OrderStatus, PaymentMethod};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::texts::{ct, texts};
 use super::{money, show};
@@ -23,7 +23,7 @@ const ALL: [OrderStatus; 7] = [
 
 #[component]
 pub fn Queue() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let status = Memo::new(move |_| {
         query
             .read()
@@ -94,7 +94,7 @@ pub fn Queue() -> impl IntoView {
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
-    let params = use_params_map();
+    let params = use_params();
     let order = api::json_resource(Signal::derive(move || {
         params
             .read()

@@ -2,9 +2,9 @@
 //! "collected" button per product makes the batch and its trace code. And a
 //! batch's label for egg cartons and bread bags.
 
+use crate::router::{use_params, use_query};
 use bazar_api::center::{CollectRequest, Label, PickFamily, PickItem, PickList};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::texts::{ct, texts};
 use super::{print, show};
@@ -13,7 +13,7 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn PickListPage() -> impl IntoView {
-    let query = use_query_map();
+    let query = use_query();
     let day = Memo::new(move |_| query.read().get("date").unwrap_or_default());
     let resource = api::json_resource(Signal::derive(move || {
         Some(match day.get() {
@@ -21,7 +21,7 @@ pub fn PickListPage() -> impl IntoView {
             d => format!("/api/center/pick-list?date={d}"),
         })
     }));
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = crate::router::use_navigate();
     view! {
         <main class="page wide">
             <h1 class="section-title">{ct(|t| t.pick_title)}</h1>
@@ -31,7 +31,7 @@ pub fn PickListPage() -> impl IntoView {
                     <input type="date" name="date" prop:value=move || day.get() on:change=move |ev| {
                         let d = event_target_value(&ev);
                         let url = if d.is_empty() { "/center/pick".to_string() } else { format!("/center/pick?date={d}") };
-                        navigate(&url, Default::default());
+                        navigate(&url);
                     } />
                 </label>
                 <a class="button quiet" href="/center/pick">{ct(|t| t.pick_everything)}</a>
@@ -129,7 +129,7 @@ fn Item(family_id: i64, item: PickItem) -> impl IntoView {
 /// code and its QR code, as many copies as cartons or bags.
 #[component]
 pub fn LabelPage() -> impl IntoView {
-    let params = use_params_map();
+    let params = use_params();
     let label = api::json_resource(Signal::derive(move || {
         params
             .read()

@@ -1,7 +1,7 @@
 //! The field where a customer types the code stamped on an egg.
 
+use crate::router::use_navigate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::i18n::tr;
 
@@ -15,7 +15,7 @@ pub fn TraceForm(#[prop(optional, into)] initial: String) -> impl IntoView {
         match bazar_api::trace::normalize_code(&code.get_untracked()) {
             Some(code) => {
                 set_invalid.set(false);
-                navigate(&format!("/trace/{code}"), Default::default());
+                navigate(&format!("/trace/{code}"));
             }
             None => set_invalid.set(true),
         }

@@ -2,9 +2,9 @@
 //! show next to their field in the reader's language; what was typed is kept
 //! on the phone; the order is saved before it is sent and sent exactly once.
 
+use crate::router::use_navigate;
 use bazar_api::{Customer, ErrorCode, FieldError, OrderRequest, PaymentMethod};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::api::FetchError;
 use crate::components::load_error::message;
@@ -29,7 +29,7 @@ pub fn Checkout() -> impl IntoView {
     Effect::new(move |_| match orders.state.get() {
         SendState::Placed(placed) => {
             orders.state.set(SendState::Idle);
-            navigate(&format!("/order/{}", placed.tracking_token), Default::default());
+            navigate(&format!("/order/{}", placed.tracking_token));
         }
         SendState::Refused(FetchError::Api { fields, sold_out, .. }) => {
             set_errors.set(fields);

@@ -2,9 +2,9 @@
 //! and the private tracking link to bookmark or share. Read from the phone,
 //! so it shows even when the network is gone again.
 
+use crate::router::use_params;
 use bazar_api::PaymentMethod;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::price::Sums;
 use crate::i18n::{tr, use_i18n};
@@ -13,7 +13,7 @@ use crate::state::orders::placed_orders;
 #[component]
 pub fn OrderPlaced() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let params = use_params();
     let token = move || params.read().get("token").unwrap_or_default();
     let placed = move || placed_orders().into_iter().find(|o| o.tracking_token == token());
     let (copied, set_copied) = signal(false);

@@ -1,8 +1,8 @@
 //! A product's own page, reachable by a shareable link: /product/{id}.
 
+use crate::router::use_params;
 use bazar_api::ProductDetail;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, FetchError};
 use crate::components::family_card::FamilyCard;
@@ -15,7 +15,7 @@ use crate::state::basket::use_basket;
 
 /// The number in a route parameter, or a not-found error to show.
 pub fn id_param(name: &'static str) -> impl Fn() -> Result<i64, FetchError> + Copy {
-    let params = use_params_map();
+    let params = use_params();
     move || {
         params
             .read()

@@ -1,9 +1,9 @@
 //! The listing: food by kind and by search text, sorted as the customer likes.
 //! The URL holds the choice (/shop?kind=eggs&q=蜂蜜&sort=price_asc), so it can be shared.
 
+use crate::router::{use_navigate, use_query};
 use bazar_api::ProductKind;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::product_card::ProductList;
@@ -13,7 +13,7 @@ use crate::pages::BackLink;
 #[component]
 pub fn Shop() -> impl IntoView {
     let i18n = use_i18n();
-    let query = use_query_map();
+    let query = use_query();
     let navigate = use_navigate();
     let kind = move || query.read().get("kind").and_then(|k| ProductKind::parse(&k));
     let text = move || query.read().get("q").unwrap_or_default();
@@ -21,33 +21,27 @@ pub fn Shop() -> impl IntoView {
     let products = api::json_resource(Signal::derive(move || Some(api::products_url(kind(), &text()))));
     let (typed, set_typed) = signal(text());
 
-    let go = {
-        let navigate = navigate.clone();
-        move |kind: Option<ProductKind>, q: String, sort: String| {
-            let mut parts = Vec::new();
-            if let Some(k) = kind {
-                parts.push(format!("kind={}", k.as_str()));
-            }
-            if !q.trim().is_empty() {
-                parts.push(format!(
-                    "q={}",
-                    String::from(js_sys::encode_uri_component(q.trim()))
-                ));
-            }
-            if !sort.is_empty() {
-                parts.push(format!("sort={sort}"));
-            }
-            let url = if parts.is_empty() {
-                "/shop".to_string()
-            } else {
-                format!("/shop?{}", parts.join("&"))
-            };
-            navigate(&url, Default::default());
+    let go = move |kind: Option<ProductKind>, q: String, sort: String| {
+        let mut parts = Vec::new();
+        if let Some(k) = kind {
+            parts.push(format!("kind={}", k.as_str()));
         }
+        if !q.trim().is_empty() {
+            parts.push(format!(
+                "q={}",
+                String::from(js_sys::encode_uri_component(q.trim()))
+            ));
+        }
+        if !sort.is_empty() {
+            parts.push(format!("sort={sort}"));
+        }
+        let url = if parts.is_empty() {
+            "/shop".to_string()
+        } else {
+            format!("/shop?{}", parts.join("&"))
+        };
+        navigate(&url);
     };
-    let go_search = go.clone();
-    let go_kind = go.clone();
-    let go_sort = go;
 
     view! {
         <main class="page">
@@ -57,7 +51,7 @@ pub fn Shop() -> impl IntoView {
                 role="search"
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    go_search(kind(), typed.get_untracked(), sort());
+                    go(kind(), typed.get_untracked(), sort());
                 }
             >
                 <label class="visually-hidden" for="search">{tr(|t| t.search_label)}</label>
@@ -75,13 +69,12 @@ pub fn Shop() -> impl IntoView {
                 {std::iter::once(None)
                     .chain(ProductKind::ALL.into_iter().filter(|k| *k != ProductKind::Other).map(Some))
                     .map(|k| {
-                        let go_kind = go_kind.clone();
                         view! {
                             <button
                                 type="button"
                                 class="chip"
                                 aria-pressed=move || (kind() == k).to_string()
-                                on:click=move |_| go_kind(k, text(), sort())
+                                on:click=move |_| go(k, text(), sort())
                             >
                                 {move || match k {
                                     Some(k) => i18n.t().kind(k),
@@ -94,7 +87,7 @@ pub fn Shop() -> impl IntoView {
             </div>
             <label class="sort">
                 {tr(|t| t.sort_label)}
-                <select on:change=move |ev| go_sort(kind(), text(), event_target_value(&ev))>
+                <select on:change=move |ev| go(kind(), text(), event_target_value(&ev))>
                     <option value="" selected=move || sort().is_empty()>{tr(|t| t.sort_default)}</option>
                     <option value="price_asc" selected=move || sort() == "price_asc">{tr(|t| t.sort_price_asc)}</option>
                     <option value="price_desc" selected=move || sort() == "price_desc">{tr(|t| t.sort_price_desc)}</option>

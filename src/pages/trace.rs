@@ -1,7 +1,7 @@
 //! /trace and /trace/{code}: the code on an egg leads to the family.
 
+use crate::router::use_params;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use bazar_api::Trace;
 
@@ -13,7 +13,7 @@ use crate::pages::BackLink;
 #[component]
 pub fn TracePage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
+    let params = use_params();
     let code = move || params.read().get("code").unwrap_or_default();
     // Only codes that can exist are looked up: the look-ups are throttled.
     let trace = api::json_resource(Signal::derive(move || {

@@ -1,9 +1,9 @@
 //! The tracking page behind the private link: each step of the order's life
 //! with its time, and each line with the family that supplies it.
 
+use crate::router::use_params;
 use bazar_api::{OrderStatus, Tracking};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::components::price::{Price, Sums};
@@ -12,7 +12,7 @@ use crate::pages::BackLink;
 
 #[component]
 pub fn Track() -> impl IntoView {
-    let params = use_params_map();
+    let params = use_params();
     let tracking = api::json_resource(Signal::derive(move || {
         params.read().get("token").map(|token| api::tracking_url(&token))
     }));

@@ -12,12 +12,11 @@ pub mod tutor;
 
 use bazar_api::account::{KeyCardSignIn, Me, Role};
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use serde::de::DeserializeOwned;
 
 use crate::api::{self, FetchError, JsonResource};
 use crate::i18n::{Locale, provide_i18n, use_i18n};
+use crate::router::{Route, Routes, provide_router};
 use texts::{st, texts};
 
 /// Replaces the page's shell with the sellers' app.
@@ -61,24 +60,38 @@ pub fn SellerApp() -> impl IntoView {
         me,
     });
     tutor::provide_recorded(None);
+    provide_router(bazar_api::pages::App::Seller);
     view! {
-        <Router>
-            <SellerBar />
-            <Routes fallback=|| view! { <Family><Home /></Family> }>
-                <Route path=path!("/seller") view=|| view! { <Family><Home /></Family> } />
-                <Route path=path!("/seller/sell") view=|| view! { <Family><sell::Sell /></Family> } />
-                <Route path=path!("/seller/products") view=|| view! { <Family><products::MyProducts /></Family> } />
-                <Route path=path!("/seller/prepare") view=|| view! { <Family><products::ToPrepare /></Family> } />
-                <Route path=path!("/seller/money") view=|| view! { <Family><money::MyMoney /></Family> } />
-                // Learning needs no card: lectures teach people before they sell.
-                <Route path=path!("/seller/learn") view=tutor::Lessons />
-                <Route path=path!("/seller/learn/:lesson") view=tutor::LessonPage />
-                <Route path=path!("/seller/join") view=lecture::Join />
-                <Route path=path!("/seller/lecture") view=lecture::LectureView />
-            </Routes>
-        </Router>
+        <SellerBar />
+        <Routes routes=&ROUTES fallback=|| view! { <Family><Home /></Family> }.into_any() />
     }
 }
+
+/// The sellers' pages; anything else is the home.
+static ROUTES: [Route; 9] = [
+    Route::new("/seller", || view! { <Family><Home /></Family> }.into_any()),
+    Route::new("/seller/sell", || {
+        view! { <Family><sell::Sell /></Family> }.into_any()
+    }),
+    Route::new("/seller/products", || {
+        view! { <Family><products::MyProducts /></Family> }.into_any()
+    }),
+    Route::new("/seller/prepare", || {
+        view! { <Family><products::ToPrepare /></Family> }.into_any()
+    }),
+    Route::new("/seller/money", || {
+        view! { <Family><money::MyMoney /></Family> }.into_any()
+    }),
+    // Learning needs no card: lectures teach people before they sell.
+    Route::new("/seller/learn", || view! { <tutor::Lessons /> }.into_any()),
+    Route::new("/seller/learn/:lesson", || {
+        view! { <tutor::LessonPage /> }.into_any()
+    }),
+    Route::new("/seller/join", || view! { <lecture::Join /> }.into_any()),
+    Route::new("/seller/lecture", || {
+        view! { <lecture::LectureView /> }.into_any()
+    }),
+];
 
 /// Whether this phone is signed in as a family.
 #[derive(Clone, Copy)]

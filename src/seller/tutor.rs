@@ -500,10 +500,10 @@ pub fn Lessons() -> impl IntoView {
 /// One lesson alone on a phone, resuming at the saved step.
 #[component]
 pub fn LessonPage() -> impl IntoView {
-    let params = leptos_router::hooks::use_params_map();
+    let params = crate::router::use_params();
     let lesson = params.with_untracked(|p| p.get("lesson").and_then(|l| l.parse::<u32>().ok()).unwrap_or(0));
     // The projector's phone frame shows a step as it is, and keeps no progress.
-    let query = leptos_router::hooks::use_query_map();
+    let query = crate::router::use_query();
     if let Some(frame) = query.with_untracked(|q| q.get("frame").and_then(|s| s.parse::<u32>().ok())) {
         let step = RwSignal::new(frame);
         return view! { <LessonRunner lesson=lesson step=step mode=Mode::Frame on_done=|_| {} /> }.into_any();
