@@ -22,6 +22,55 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Ug, Lang::Zh, Lang::En];
+
+    /// The language a BCP 47 tag names, by its primary subtag ("zh-CN",
+    /// "ug-Arab-CN", "en_US"); `None` for one the shop does not speak.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?;
+        Lang::ALL
+            .into_iter()
+            .find(|lang| primary.eq_ignore_ascii_case(lang.code()))
+    }
+
+    /// The first of a reader's languages (most wanted first) the shop
+    /// speaks. The app asks with the browser's languages, the server with
+    /// `Accept-Language` (see [`accept_language`]), so both choose alike.
+    pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>) -> Option<Lang> {
+        preferred.into_iter().find_map(Lang::from_tag)
+    }
+
+    /// "ug", "zh" or "en": the primary subtag, as in [`Localized`]'s fields.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ug => "ug",
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The language tags of an `Accept-Language` header, most wanted first:
+/// by quality, then in the order written; those with `q=0` or a quality
+/// that is not a number are left out.
+pub fn accept_language(header: &str) -> Vec<&str> {
+    let mut tags: Vec<(f32, usize, &str)> = header
+        .split(',')
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let mut parts = item.split(';');
+            let tag = parts.next()?.trim();
+            let q = parts
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            (q > 0.0 && !tag.is_empty()).then_some((q, i, tag))
+        })
+        .collect();
+    tags.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    tags.into_iter().map(|(_, _, tag)| tag).collect()
+}
+
 impl Localized {
     /// The text in `lang`, or in the first other language that has it. Uyghur
     /// readers fall back to Chinese before English, the others to Chinese or
@@ -150,6 +199,54 @@ pub struct FamilyPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_are_read_from_tags() {
+        assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("ug-Arab-CN"), Some(Lang::Ug));
+        assert_eq!(Lang::from_tag("en_US"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("EN"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("zh-Hans"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(Lang::from_tag(""), None);
+        assert_eq!(Lang::negotiate(["fr-FR", "de", "en-GB", "zh"]), Some(Lang::En));
+        assert_eq!(Lang::negotiate(["fr-FR"]), None);
+    }
+
+    #[test]
+    fn accept_language_is_ordered_by_quality() {
+        assert_eq!(
+            accept_language("ug-CN,ug;q=0.9,zh-CN;q=0.8"),
+            ["ug-CN", "ug", "zh-CN"]
+        );
+        assert_eq!(accept_language("en;q=0.2, ug;q=0.8"), ["ug", "en"]);
+        assert_eq!(accept_language("ug;q=0, en"), ["en"]);
+        assert_eq!(accept_language("fr, de;q=x, en;q=0.5"), ["fr", "en"]);
+        assert!(accept_language("").is_empty());
+        assert_eq!(
+            Lang::negotiate(accept_language("fr-FR, en;q=0.5, ug;q=0.4")),
+            Some(Lang::En)
+        );
+    }
+
+    proptest::proptest! {
+        /// Every tag wanted at all comes out, most wanted first, ties in the
+        /// order written; unwanted ones (q=0) do not.
+        #[test]
+        fn accept_language_keeps_every_wanted_tag_in_order(
+            entries in proptest::collection::vec(("[a-z]{2}(-[A-Z]{2})?", 0u8..=10), 0..8),
+        ) {
+            let header = entries
+                .iter()
+                .map(|(tag, q)| format!("{tag};q={}", f32::from(*q) / 10.0))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut wanted: Vec<&(String, u8)> = entries.iter().filter(|(_, q)| *q > 0).collect();
+            wanted.sort_by_key(|e| std::cmp::Reverse(e.1));
+            let expected: Vec<&str> = wanted.iter().map(|(tag, _)| tag.as_str()).collect();
+            proptest::prop_assert_eq!(accept_language(&header), expected);
+        }
+    }
 
     fn text(ug: &str, zh: &str, en: &str) -> Localized {
         Localized {

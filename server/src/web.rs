@@ -197,29 +197,11 @@ fn html_tag(html: &str) -> Option<(usize, usize, &str)> {
 }
 
 /// The app's language for the shell: the first of `Accept-Language` it
-/// speaks ("ug", "zh", "en").
+/// speaks ("ug", "zh", "en"), chosen as the app chooses from the browser's
+/// languages.
 fn shell_locale(accept_language: &str) -> Option<&'static str> {
-    let mut preferred: Vec<(f32, usize, &str)> = accept_language
-        .split(',')
-        .enumerate()
-        .filter_map(|(i, item)| {
-            let mut parts = item.split(';');
-            let tag = parts.next()?.trim();
-            let q = parts
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
-            (q > 0.0).then_some((q, i, tag))
-        })
-        .collect();
-    preferred.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    preferred.into_iter().find_map(|(_, _, tag)| {
-        match tag.split(['-', '_']).next()?.to_ascii_lowercase().as_str() {
-            "ug" => Some("ug"),
-            "en" => Some("en"),
-            "zh" => Some("zh"),
-            _ => None,
-        }
-    })
+    bazar_api::Lang::negotiate(bazar_api::catalog::accept_language(accept_language))
+        .map(bazar_api::Lang::code)
 }
 
 fn escape_html(text: &str) -> String {
@@ -266,11 +248,7 @@ fn product_shell(html: &str, product: &bazar_api::Product, accept_language: Opti
     let locale = accept_language.and_then(shell_locale).unwrap_or("zh");
     let texts = shell_texts(html)?;
     let back = texts.get(locale)?.get("back")?.as_str()?;
-    let lang = match locale {
-        "ug" => bazar_api::Lang::Ug,
-        "en" => bazar_api::Lang::En,
-        _ => bazar_api::Lang::Zh,
-    };
+    let lang = bazar_api::Lang::from_tag(locale)?;
     let start = html.find(MAIN)?;
     let end = start + html[start..].find("</main>")? + "</main>".len();
     Some(format!(

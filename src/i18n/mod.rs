@@ -324,23 +324,24 @@ impl Locale {
         }
     }
 
-    /// Reads a stored tag or a browser language ("zh-CN", "ug-Arab-CN", "en-US").
-    pub fn from_tag(tag: &str) -> Option<Locale> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "ug" => Some(Locale::Ug),
-            "zh" => Some(Locale::ZhHans),
-            "en" => Some(Locale::En),
-            _ => None,
+    /// The app's language for a language of server content.
+    pub fn of(lang: Lang) -> Locale {
+        match lang {
+            Lang::Ug => Locale::Ug,
+            Lang::Zh => Locale::ZhHans,
+            Lang::En => Locale::En,
         }
     }
 
-    /// The first of the browser's languages the app speaks, else `fallback`.
+    /// Reads a stored tag or a browser language ("zh-CN", "ug-Arab-CN", "en-US").
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        Lang::from_tag(tag).map(Locale::of)
+    }
+
+    /// The first of the browser's languages the app speaks, else `fallback`
+    /// (the server picks the static shell's language by the same rule).
     pub fn negotiate<'a>(preferred: impl IntoIterator<Item = &'a str>, fallback: Locale) -> Locale {
-        preferred
-            .into_iter()
-            .find_map(Locale::from_tag)
-            .unwrap_or(fallback)
+        Lang::negotiate(preferred).map_or(fallback, Locale::of)
     }
 
     /// Whether `n` takes the "one" form (CLDR: ug and en have one/other,

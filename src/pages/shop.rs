@@ -95,10 +95,14 @@ pub fn Shop() -> impl IntoView {
             </label>
             {crate::loaded!(products, |list: Vec<bazar_api::Product>| {
                 let mut list = list;
-                match sort().as_str() {
-                    "price_asc" => list.sort_by_key(|p| (p.price_fen, p.id)),
-                    "price_desc" => list.sort_by_key(|p| (std::cmp::Reverse(p.price_fen), p.id)),
-                    _ => {}
+                // One key for both orders: one copy of the sort in the wasm.
+                let sign = match sort().as_str() {
+                    "price_asc" => 1,
+                    "price_desc" => -1,
+                    _ => 0,
+                };
+                if sign != 0 {
+                    list.sort_by_key(|p| (sign * p.price_fen.0, p.id));
                 }
                 view! { <ProductList products=list /> }
             })}
