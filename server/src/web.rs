@@ -1,8 +1,10 @@
 //! The app's static files: hashed assets cached for a year, index.html never
 //! cached, and every route of the single-page app answered with index.html.
 
+use std::collections::HashMap;
 use std::convert::Infallible;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
@@ -29,10 +31,12 @@ pub fn static_files(
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(false);
+    let pages = Pages::default();
     BoxCloneSyncService::new(tower::service_fn(move |req: Request<Body>| {
         let files = files.clone();
         let dist = dist.clone();
         let store = store.clone();
+        let pages = pages.clone();
         async move {
             let path = req.uri().path().to_string();
             if is_page(&path) {
@@ -49,6 +53,7 @@ pub fn static_files(
                 };
                 return Ok::<_, Infallible>(
                     index_html(
+                        &pages,
                         &dist.join(app.folder()),
                         frameable,
                         accept_language,
@@ -132,7 +137,11 @@ fn add_nonce(html: &str, nonce: &str) -> String {
 /// app mounts over the same words (a reader who chose another language in
 /// the app gets it from the page's script). Pages without such texts, and
 /// readers of the page's own language, get the page as it is.
-fn localize_shell<'a>(html: &'a str, accept_language: Option<&str>) -> std::borrow::Cow<'a, str> {
+fn localize_shell<'a>(
+    html: &'a str,
+    texts: Option<&serde_json::Value>,
+    accept_language: Option<&str>,
+) -> std::borrow::Cow<'a, str> {
     use std::borrow::Cow;
     let Some(locale) = accept_language.and_then(shell_locale) else {
         return Cow::Borrowed(html);
@@ -143,8 +152,7 @@ fn localize_shell<'a>(html: &'a str, accept_language: Option<&str>) -> std::borr
     if own == locale {
         return Cow::Borrowed(html);
     }
-    let texts = shell_texts(html);
-    let Some(texts) = texts.as_ref().and_then(|t| t.get(locale)) else {
+    let Some(texts) = texts.and_then(|t| t.get(locale)) else {
         return Cow::Borrowed(html);
     };
     let (lang, dir) = match locale {
@@ -243,11 +251,15 @@ fn shell_texts(html: &str) -> Option<serde_json::Value> {
 /// A product page's shell: its back link, picture and name where the app
 /// puts them, so the picture (the page's largest content) paints before the
 /// app arrives and the app mounts over it without a shift.
-fn product_shell(html: &str, product: &bazar_api::Product, accept_language: Option<&str>) -> Option<String> {
+fn product_shell(
+    html: &str,
+    texts: Option<&serde_json::Value>,
+    product: &bazar_api::Product,
+    accept_language: Option<&str>,
+) -> Option<String> {
     const MAIN: &str = "<main class=\"page\" aria-busy=\"true\">";
     let locale = accept_language.and_then(shell_locale).unwrap_or("zh");
-    let texts = shell_texts(html)?;
-    let back = texts.get(locale)?.get("back")?.as_str()?;
+    let back = texts?.get(locale)?.get("back")?.as_str()?;
     let lang = bazar_api::Lang::from_tag(locale)?;
     let start = html.find(MAIN)?;
     let end = start + html[start..].find("</main>")? + "</main>".len();
@@ -263,19 +275,56 @@ fn product_shell(html: &str, product: &bazar_api::Product, accept_language: Opti
     ))
 }
 
+/// An app's index.html and its shell texts, as last read: read and parsed
+/// again only when the file changes (a new release).
+#[derive(Clone)]
+struct Page {
+    modified: std::time::SystemTime,
+    html: Arc<str>,
+    texts: Option<Arc<serde_json::Value>>,
+}
+
+/// The apps' pages, by path.
+#[derive(Clone, Default)]
+struct Pages(Arc<Mutex<HashMap<PathBuf, Page>>>);
+
+impl Pages {
+    async fn get(&self, path: &Path) -> std::io::Result<Page> {
+        let modified = tokio::fs::metadata(path).await?.modified()?;
+        let cached = self.0.lock().expect("the page cache").get(path).cloned();
+        if let Some(page) = cached.filter(|page| page.modified == modified) {
+            return Ok(page);
+        }
+        let html: Arc<str> = tokio::fs::read_to_string(path).await?.into();
+        let texts = shell_texts(&html).map(Arc::new);
+        let page = Page {
+            modified,
+            html,
+            texts,
+        };
+        self.0
+            .lock()
+            .expect("the page cache")
+            .insert(path.to_path_buf(), page.clone());
+        Ok(page)
+    }
+}
+
 async fn index_html(
+    pages: &Pages,
     dist: &Path,
     frameable: bool,
     accept_language: Option<&str>,
     product: Option<&bazar_api::Product>,
 ) -> Response<Body> {
-    match tokio::fs::read_to_string(dist.join("index.html")).await {
-        Ok(html) => {
-            let html = match product.and_then(|p| product_shell(&html, p, accept_language)) {
-                Some(page) => std::borrow::Cow::Owned(page),
-                None => std::borrow::Cow::Borrowed(html.as_str()),
+    match pages.get(&dist.join("index.html")).await {
+        Ok(page) => {
+            let texts = page.texts.as_deref();
+            let html = match product.and_then(|p| product_shell(&page.html, texts, p, accept_language)) {
+                Some(shell) => std::borrow::Cow::Owned(shell),
+                None => std::borrow::Cow::Borrowed(&*page.html),
             };
-            let html = localize_shell(&html, accept_language);
+            let html = localize_shell(&html, texts, accept_language);
             let nonce = crate::store::random_token();
             let csp = HeaderValue::from_str(&content_security_policy(&nonce, frameable))
                 .expect("the policy is ASCII");
@@ -348,16 +397,15 @@ mod tests {
         assert_eq!(shell_locale("fr, de"), None);
         assert_eq!(shell_locale(""), None);
 
+        let localize = |page, accept_language| {
+            localize_shell(page, shell_texts(page).as_ref(), accept_language).into_owned()
+        };
         let page = "<html lang=\"zh-Hans\" dir=\"ltr\"><p data-t=\"promise\">中文</p>\
                     <span class=\"x\" data-t=\"kind_eggs\">鸡蛋</span><i data-t=\"other\">留</i>\
                     <script type=\"application/json\" id=\"shell-texts\">{\"ug\":{\"promise\":\"ئا <b>\",\"kind_eggs\":\"تۇخۇم\"}}</script>";
-        assert_eq!(
-            localize_shell(page, Some("zh-CN")),
-            page,
-            "Chinese is the page's own"
-        );
-        assert_eq!(localize_shell(page, None), page);
-        let ug = localize_shell(page, Some("ug"));
+        assert_eq!(localize(page, Some("zh-CN")), page, "Chinese is the page's own");
+        assert_eq!(localize(page, None), page);
+        let ug = localize(page, Some("ug"));
         assert!(ug.starts_with("<html lang=\"ug\" dir=\"rtl\">"), "{ug}");
         assert!(
             ug.contains("<p data-t=\"promise\">ئا &lt;b&gt;</p>"),
@@ -368,31 +416,50 @@ mod tests {
             ug.contains("data-t=\"other\">留</i>"),
             "a key without a text keeps its own"
         );
-        assert_eq!(
-            localize_shell(page, Some("en")),
-            page,
-            "no English texts in this page"
-        );
+        assert_eq!(localize(page, Some("en")), page, "no English texts in this page");
         let plain = "<html lang=\"zh-Hans\" dir=\"ltr\"><p>center</p>";
-        assert_eq!(
-            localize_shell(plain, Some("ug")),
-            plain,
-            "pages without shell texts"
-        );
+        assert_eq!(localize(plain, Some("ug")), plain, "pages without shell texts");
         let seller = "<!DOCTYPE html>\n<html lang=\"ug\" dir=\"rtl\"><span data-t=\"title\">بازار</span>\
                       <script type=\"application/json\" id=\"shell-texts\">{\"zh\":{\"title\":\"巴扎\"}}</script>";
         assert_eq!(
-            localize_shell(seller, Some("ug,zh;q=0.5")),
+            localize(seller, Some("ug,zh;q=0.5")),
             seller,
             "Uyghur is this page's own"
         );
-        let zh = localize_shell(seller, Some("zh-CN"));
+        let zh = localize(seller, Some("zh-CN"));
         assert!(
             zh.starts_with(
                 "<!DOCTYPE html>\n<html lang=\"zh-Hans\" dir=\"ltr\"><span data-t=\"title\">巴扎</span>"
             ),
             "{zh}"
         );
+    }
+
+    /// A page is read and its texts parsed once per release: the same page
+    /// while the file stays, the new one as soon as it changes.
+    #[tokio::test]
+    async fn pages_are_read_again_only_when_their_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.html");
+        let write = |html: &str, secs: u64| {
+            std::fs::write(&path, html).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+                .unwrap();
+        };
+        let texts = "<script type=\"application/json\" id=\"shell-texts\">{\"en\":{\"a\":\"A\"}}</script>";
+        write(&format!("<p>one</p>{texts}"), 1_000);
+        let pages = Pages::default();
+        let first = pages.get(&path).await.unwrap();
+        assert_eq!(first.texts.as_deref().unwrap()["en"]["a"], "A");
+        let again = pages.get(&path).await.unwrap();
+        assert!(Arc::ptr_eq(&first.html, &again.html), "not read again");
+        write("<p>two</p>", 2_000);
+        let new = pages.get(&path).await.unwrap();
+        assert_eq!(&*new.html, "<p>two</p>");
+        assert!(new.texts.is_none());
+        std::fs::remove_file(&path).unwrap();
+        assert!(pages.get(&path).await.is_err(), "a missing page is an error");
     }
 
     #[test]
