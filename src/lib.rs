@@ -64,3 +64,38 @@ pub(crate) fn attribute_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
         .map(|rest| &rest[..rest.find('"').expect("a closing quote")])
         .collect()
 }
+
+/// Checks a page's static shell against an app's catalogs (`(tag, entries)`
+/// for "ug", "zh", "en"): every `data-t` key has a text in every language,
+/// each the catalog's own, and the page is written in `own` language.
+/// Returns the keys, in the page's order.
+#[cfg(test)]
+pub(crate) fn assert_shell_speaks<'a>(
+    html: &'a str,
+    own: &str,
+    catalogs: &[(&str, Vec<(&'static str, &'static str)>)],
+) -> Vec<&'a str> {
+    let shell = shell_texts(html);
+    let keys = attribute_values(html, "data-t");
+    assert!(!keys.is_empty(), "no data-t in the page");
+    for (tag, entries) in catalogs {
+        let text = |key: &str| {
+            entries
+                .iter()
+                .find(|(k, _)| *k == key)
+                .unwrap_or_else(|| panic!("no text {key}"))
+                .1
+        };
+        assert_eq!(shell[*tag].len(), keys.len(), "{tag}: one text per key");
+        for key in &keys {
+            assert_eq!(shell[*tag][*key], text(key), "{key} in {tag}");
+            if *tag == own {
+                assert!(
+                    html.contains(&format!("data-t=\"{key}\">{}<", text(key))),
+                    "{key} written in {tag}"
+                );
+            }
+        }
+    }
+    keys
+}

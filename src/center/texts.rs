@@ -525,4 +525,16 @@ mod tests {
             }
         }
     }
+
+    /// center.html shows the center's name and "loading" before the app
+    /// arrives, in the operator's language: the app's own texts.
+    #[test]
+    fn the_centers_shell_speaks_the_apps_texts() {
+        let keys = crate::assert_shell_speaks(
+            include_str!("../../center.html"),
+            "zh",
+            &[("ug", UG.entries()), ("zh", ZH.entries()), ("en", EN.entries())],
+        );
+        assert_eq!(keys, ["title", "loading"]);
+    }
 }

@@ -408,31 +408,12 @@ mod tests {
         let tiles = crate::attribute_values(template, "data-tutor");
         assert_eq!(tiles, controls_of(Screen::Home));
 
-        let shell = crate::shell_texts(html);
-        let keys = crate::attribute_values(html, "data-t");
+        let keys = crate::assert_shell_speaks(
+            html,
+            "ug",
+            &[("ug", UG.entries()), ("zh", ZH.entries()), ("en", EN.entries())],
+        );
         assert_eq!(keys.len(), 6, "title, language and four tiles: {keys:?}");
-        for (texts, tag) in [(&UG, "ug"), (&ZH, "zh"), (&EN, "en")] {
-            assert_eq!(shell[tag].len(), keys.len(), "{tag}");
-            for key in &keys {
-                assert_eq!(shell[tag][*key], text_of(texts, key), "{key} in {tag}");
-            }
-        }
-        for key in &keys {
-            let ug = text_of(&UG, key);
-            assert!(
-                html.contains(&format!("data-t=\"{key}\">{ug}<")),
-                "{key} in Uyghur"
-            );
-        }
-    }
-
-    fn text_of(texts: &crate::seller::texts::SellerTexts, key: &str) -> &'static str {
-        texts
-            .entries()
-            .into_iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, t)| t)
-            .unwrap_or_else(|| panic!("no text {key}"))
     }
 
     #[test]
