@@ -37,6 +37,8 @@ pub struct Store {
     /// Moves on after every committed change to what the shop lists, so a
     /// cached answer tagged with an older value is known to be stale.
     catalog_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The order writer's queue (group commit, see `orders`).
+    orders: tokio::sync::mpsc::Sender<orders::Job>,
 }
 
 impl Store {
@@ -69,9 +71,12 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
+        let catalog_version = std::sync::Arc::<std::sync::atomic::AtomicU64>::default();
+        let orders = orders::spawn_order_writer(pool.clone(), catalog_version.clone());
         Ok(Store {
             pool,
-            catalog_version: Default::default(),
+            catalog_version,
+            orders,
         })
     }
 

@@ -5,7 +5,11 @@ use bazar_api::{
     Fen, Localized, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, ProductKind, Tracking,
     TrackingEvent, TrackingLine, Zone,
 };
-use sqlx::{FromRow, Row};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::{FromRow, Row, SqliteConnection, SqlitePool};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{Store, random_code, random_token};
 use crate::payment::{self, HubAccount};
@@ -40,10 +44,89 @@ struct StockRow {
     status: String,
 }
 
+/// An order waiting for the order writer, and where its answer goes.
+pub(super) struct Job {
+    key: String,
+    body_hash: String,
+    request: OrderRequest,
+    week: i64,
+    answer: oneshot::Sender<sqlx::Result<Placement>>,
+}
+
+/// The most orders committed together.
+const GROUP: usize = 64;
+
+/// Starts the order writer: it places the orders sent to it in groups, all
+/// those waiting when a group starts, in one `BEGIN IMMEDIATE` transaction
+/// with one sync to disk (group commit). Each order runs in a savepoint of
+/// its own, so one that is refused or fails undoes only itself. Answers go
+/// out after the commit: an acknowledged order is on disk.
+pub(super) fn spawn_order_writer(pool: SqlitePool, catalog_version: Arc<AtomicU64>) -> mpsc::Sender<Job> {
+    let (sender, mut jobs) = mpsc::channel::<Job>(1024);
+    tokio::spawn(async move {
+        let mut group = Vec::with_capacity(GROUP);
+        while jobs.recv_many(&mut group, GROUP).await > 0 {
+            let results = place_group(&pool, &group).await;
+            if results.iter().any(|r| matches!(r, Ok(Placement::Placed { .. }))) {
+                catalog_version.fetch_add(1, Ordering::SeqCst);
+            }
+            for (job, result) in group.drain(..).zip(results) {
+                // The client may have gone; its order stands all the same.
+                let _ = job.answer.send(result);
+            }
+        }
+    });
+    sender
+}
+
+/// Places `jobs` in one transaction; one result each, in order.
+async fn place_group(pool: &SqlitePool, jobs: &[Job]) -> Vec<sqlx::Result<Placement>> {
+    let failed = |e: &sqlx::Error| -> Vec<sqlx::Result<Placement>> {
+        jobs.iter().map(|_| Err(group_failed(e))).collect()
+    };
+    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+        Ok(tx) => tx,
+        Err(e) => return failed(&e),
+    };
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        if let Err(e) = sqlx::query("SAVEPOINT one_order").execute(&mut *tx).await {
+            return failed(&e);
+        }
+        let result = place_one(&mut tx, &job.key, &job.body_hash, &job.request, job.week).await;
+        if !matches!(result, Ok(Placement::Placed { .. }))
+            && let Err(e) = sqlx::query("ROLLBACK TO one_order").execute(&mut *tx).await
+        {
+            return failed(&e);
+        }
+        if let Err(e) = sqlx::query("RELEASE one_order").execute(&mut *tx).await {
+            return failed(&e);
+        }
+        results.push(result);
+    }
+    match tx.commit().await {
+        Ok(()) => results,
+        // What was refused wrote nothing and stays refused; what was placed is not.
+        Err(e) => results
+            .into_iter()
+            .map(|r| match r {
+                Ok(Placement::Placed { .. }) => Err(group_failed(&e)),
+                other => other,
+            })
+            .collect(),
+    }
+}
+
+/// The error of every order of a group whose transaction failed.
+fn group_failed(e: &sqlx::Error) -> sqlx::Error {
+    sqlx::Error::Protocol(format!("the orders' transaction failed: {e}"))
+}
+
 impl Store {
-    /// Places `request` under `key` in one `BEGIN IMMEDIATE` transaction: the
-    /// key's record, the stock decrements and the order commit together or
-    /// not at all. `body_hash` identifies the request's content.
+    /// Places `request` under `key`: the key's record, the stock decrements
+    /// and the order commit together or not at all, with the other orders
+    /// of its group (see [`spawn_order_writer`]). `body_hash` identifies the
+    /// request's content.
     pub async fn place_order(
         &self,
         key: &str,
@@ -51,208 +134,226 @@ impl Store {
         request: &OrderRequest,
         week: i64,
     ) -> sqlx::Result<Placement> {
-        let mut tx = self.write().await?;
-        if let Some(row) = sqlx::query("SELECT body_hash, status, response FROM idempotency WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&mut *tx)
-            .await?
-        {
-            let stored_hash: String = row.get(0);
-            return Ok(if stored_hash == body_hash {
-                Placement::Replayed {
-                    status: row.get::<i64, _>(1) as u16,
-                    body: row.get(2),
-                }
-            } else {
-                Placement::KeyReused
-            });
-        }
-
-        // Products are locked and updated in id order.
-        let mut lines: Vec<(usize, i64, u32)> = request
-            .lines
-            .iter()
-            .enumerate()
-            .map(|(i, l)| (i, l.product_id, l.quantity))
-            .collect();
-        lines.sort_by_key(|(_, id, _)| *id);
-
-        let mut unknown = Vec::new();
-        let mut sold_out = Vec::new();
-        let mut priced = Vec::new();
-        let mut hub = None;
-        for (index, product_id, quantity) in &lines {
-            let row: Option<StockRow> = sqlx::query_as(
-                "SELECT p.id, p.family_id, f.hub_id, p.price_fen, p.capacity, p.available,
-                        p.weekly_capacity, p.week, p.status
-                 FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ?",
-            )
-            .bind(product_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(row) = row else {
-                unknown.push(*index);
-                continue;
-            };
-            if *hub.get_or_insert(row.hub_id) != row.hub_id {
-                return Ok(Placement::UnknownZone);
-            }
-            let mut available = row.available;
-            if row.capacity == "weekly" && row.week != week {
-                // A new week: the family can make its whole capacity again.
-                sqlx::query("UPDATE product SET available = weekly_capacity, week = ? WHERE id = ?")
-                    .bind(week)
-                    .bind(row.id)
-                    .execute(&mut *tx)
-                    .await?;
-                available = row.weekly_capacity;
-            }
-            let taken = if row.status == "live" {
-                sqlx::query(
-                    "UPDATE product SET available = available - ?1,
-                            updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                     WHERE id = ?2 AND status = 'live' AND available >= ?1",
-                )
-                .bind(i64::from(*quantity))
-                .bind(row.id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                    == 1
-            } else {
-                false
-            };
-            if taken {
-                priced.push((*index, row.id, row.family_id, *quantity, row.price_fen));
-            } else {
-                sold_out.push((
-                    *index,
-                    SoldOutLine {
-                        product_id: row.id,
-                        requested: *quantity,
-                        available: if row.status == "live" { available } else { 0 },
-                    },
-                ));
-            }
-        }
-        if !unknown.is_empty() {
-            return Ok(Placement::UnknownProducts(unknown));
-        }
-        if !sold_out.is_empty() {
-            // Dropping the transaction rolls back what was taken.
-            return Ok(Placement::SoldOut(sold_out));
-        }
-        let Some(hub_id) = hub else {
-            return Ok(Placement::UnknownProducts(Vec::new()));
+        let (answer, placed) = oneshot::channel();
+        let job = Job {
+            key: key.to_string(),
+            body_hash: body_hash.to_string(),
+            request: request.clone(),
+            week,
+            answer,
         };
+        self.orders.send(job).await.map_err(|_| sqlx::Error::PoolClosed)?;
+        placed.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
 
-        let zone = sqlx::query("SELECT id, shipping_fen FROM zone WHERE hub_id = ? AND code = ?")
-            .bind(hub_id)
-            .bind(request.customer.zone.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(zone) = zone else {
-            return Ok(Placement::UnknownZone);
-        };
-        let zone_id: i64 = zone.get(0);
-        let shipping = Fen(zone.get(1));
-        let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
-        let total = order::total(subtotal, shipping);
-
-        let now: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-            .fetch_one(&mut *tx)
-            .await?;
-        let code = loop {
-            let code = format!("{}{}", order::ORDER_CODE_PREFIX, random_code());
-            let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM customer_order WHERE code = ?")
-                .bind(&code)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if taken.is_none() {
-                break code;
-            }
-        };
-        let token = random_token();
-        let hub_account = sqlx::query("SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = ?")
-            .bind(hub_id)
-            .fetch_one(&mut *tx)
-            .await
-            .map(|r| HubAccount {
-                payee: r.get(0),
-                bank: r.get(1),
-                account: r.get(2),
-            })?;
-        let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
-        let order_id: i64 = sqlx::query_scalar(
-            "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
-                                         zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(hub_id)
-        .bind(&code)
-        .bind(&token)
-        .bind(request.customer.name.trim())
-        .bind(&phone)
-        .bind(request.customer.address.trim())
-        .bind(zone_id)
-        .bind(subtotal.0)
-        .bind(shipping.0)
-        .bind(total.0)
-        .bind(payment_str(request.payment))
-        .bind(&now)
-        .fetch_one(&mut *tx)
-        .await?;
-
-        // Lines keep the customer's order.
-        priced.sort_by_key(|(index, ..)| *index);
-        for (_, product_id, family_id, quantity, price) in &priced {
-            sqlx::query(
-                "INSERT INTO order_line (order_id, product_id, family_id, quantity, unit_price_fen)
-                 VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(order_id)
-            .bind(product_id)
-            .bind(family_id)
-            .bind(i64::from(*quantity))
-            .bind(price)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "INSERT INTO order_event (order_id, status, at, actor) VALUES (?, 'placed', ?, 'customer')",
-        )
-        .bind(order_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-
-        let placed = PlacedOrder {
-            code: code.clone(),
-            tracking_token: token,
-            subtotal_fen: subtotal,
-            shipping_fen: shipping,
-            total_fen: total,
-            payment: request.payment,
-            created_at: now.clone(),
-            pay_to: payment::gateway(request.payment).instructions(&hub_account, &code),
-        };
-        let body = serde_json::to_string(&placed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        sqlx::query(
-            "INSERT INTO idempotency (key, body_hash, status, response, order_id, created_at)
-             VALUES (?, ?, 201, ?, ?, ?)",
-        )
+/// Places one order inside the caller's transaction. A refusal returns
+/// early, leaving what it took for the caller to roll back.
+async fn place_one(
+    tx: &mut SqliteConnection,
+    key: &str,
+    body_hash: &str,
+    request: &OrderRequest,
+    week: i64,
+) -> sqlx::Result<Placement> {
+    if let Some(row) = sqlx::query("SELECT body_hash, status, response FROM idempotency WHERE key = ?")
         .bind(key)
-        .bind(body_hash)
-        .bind(&body)
-        .bind(order_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        self.catalog_changed();
-        Ok(Placement::Placed { body })
+        .fetch_optional(&mut *tx)
+        .await?
+    {
+        let stored_hash: String = row.get(0);
+        return Ok(if stored_hash == body_hash {
+            Placement::Replayed {
+                status: row.get::<i64, _>(1) as u16,
+                body: row.get(2),
+            }
+        } else {
+            Placement::KeyReused
+        });
     }
 
+    // Products are locked and updated in id order.
+    let mut lines: Vec<(usize, i64, u32)> = request
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, l.product_id, l.quantity))
+        .collect();
+    lines.sort_by_key(|(_, id, _)| *id);
+
+    let mut unknown = Vec::new();
+    let mut sold_out = Vec::new();
+    let mut priced = Vec::new();
+    let mut hub = None;
+    for (index, product_id, quantity) in &lines {
+        let row: Option<StockRow> = sqlx::query_as(
+            "SELECT p.id, p.family_id, f.hub_id, p.price_fen, p.capacity, p.available,
+                    p.weekly_capacity, p.week, p.status
+             FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ?",
+        )
+        .bind(product_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            unknown.push(*index);
+            continue;
+        };
+        if *hub.get_or_insert(row.hub_id) != row.hub_id {
+            return Ok(Placement::UnknownZone);
+        }
+        let mut available = row.available;
+        if row.capacity == "weekly" && row.week != week {
+            // A new week: the family can make its whole capacity again.
+            sqlx::query("UPDATE product SET available = weekly_capacity, week = ? WHERE id = ?")
+                .bind(week)
+                .bind(row.id)
+                .execute(&mut *tx)
+                .await?;
+            available = row.weekly_capacity;
+        }
+        let taken = if row.status == "live" {
+            sqlx::query(
+                "UPDATE product SET available = available - ?1,
+                        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                 WHERE id = ?2 AND status = 'live' AND available >= ?1",
+            )
+            .bind(i64::from(*quantity))
+            .bind(row.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1
+        } else {
+            false
+        };
+        if taken {
+            priced.push((*index, row.id, row.family_id, *quantity, row.price_fen));
+        } else {
+            sold_out.push((
+                *index,
+                SoldOutLine {
+                    product_id: row.id,
+                    requested: *quantity,
+                    available: if row.status == "live" { available } else { 0 },
+                },
+            ));
+        }
+    }
+    if !unknown.is_empty() {
+        return Ok(Placement::UnknownProducts(unknown));
+    }
+    if !sold_out.is_empty() {
+        // The caller rolls back what was taken.
+        return Ok(Placement::SoldOut(sold_out));
+    }
+    let Some(hub_id) = hub else {
+        return Ok(Placement::UnknownProducts(Vec::new()));
+    };
+
+    let zone = sqlx::query("SELECT id, shipping_fen FROM zone WHERE hub_id = ? AND code = ?")
+        .bind(hub_id)
+        .bind(request.customer.zone.trim())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(zone) = zone else {
+        return Ok(Placement::UnknownZone);
+    };
+    let zone_id: i64 = zone.get(0);
+    let shipping = Fen(zone.get(1));
+    let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
+    let total = order::total(subtotal, shipping);
+
+    let now: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+        .fetch_one(&mut *tx)
+        .await?;
+    let code = loop {
+        let code = format!("{}{}", order::ORDER_CODE_PREFIX, random_code());
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM customer_order WHERE code = ?")
+            .bind(&code)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_none() {
+            break code;
+        }
+    };
+    let token = random_token();
+    let hub_account = sqlx::query("SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = ?")
+        .bind(hub_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map(|r| HubAccount {
+            payee: r.get(0),
+            bank: r.get(1),
+            account: r.get(2),
+        })?;
+    let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
+    let order_id: i64 = sqlx::query_scalar(
+        "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
+                                     zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(hub_id)
+    .bind(&code)
+    .bind(&token)
+    .bind(request.customer.name.trim())
+    .bind(&phone)
+    .bind(request.customer.address.trim())
+    .bind(zone_id)
+    .bind(subtotal.0)
+    .bind(shipping.0)
+    .bind(total.0)
+    .bind(payment_str(request.payment))
+    .bind(&now)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    // Lines keep the customer's order.
+    priced.sort_by_key(|(index, ..)| *index);
+    for (_, product_id, family_id, quantity, price) in &priced {
+        sqlx::query(
+            "INSERT INTO order_line (order_id, product_id, family_id, quantity, unit_price_fen)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(order_id)
+        .bind(product_id)
+        .bind(family_id)
+        .bind(i64::from(*quantity))
+        .bind(price)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("INSERT INTO order_event (order_id, status, at, actor) VALUES (?, 'placed', ?, 'customer')")
+        .bind(order_id)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+
+    let placed = PlacedOrder {
+        code: code.clone(),
+        tracking_token: token,
+        subtotal_fen: subtotal,
+        shipping_fen: shipping,
+        total_fen: total,
+        payment: request.payment,
+        created_at: now.clone(),
+        pay_to: payment::gateway(request.payment).instructions(&hub_account, &code),
+    };
+    let body = serde_json::to_string(&placed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO idempotency (key, body_hash, status, response, order_id, created_at)
+         VALUES (?, ?, 201, ?, ?, ?)",
+    )
+    .bind(key)
+    .bind(body_hash)
+    .bind(&body)
+    .bind(order_id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    Ok(Placement::Placed { body })
+}
+
+impl Store {
     /// The delivery zones of the (first) hub, in their display order.
     pub async fn zones(&self) -> sqlx::Result<Vec<Zone>> {
         let rows = sqlx::query(
@@ -363,5 +464,127 @@ fn zone_from_row(r: &sqlx::sqlite::SqliteRow) -> Zone {
         shipping_fen: Fen(r.get(4)),
         days_min: r.get::<i64, _>(5) as u32,
         days_max: r.get::<i64, _>(6) as u32,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bazar_api::{Customer, LineRequest, PaymentMethod, ProductKind};
+
+    use super::*;
+    use crate::store::{ProductFilter, current_week};
+
+    fn request(lines: &[(i64, u32)]) -> OrderRequest {
+        OrderRequest {
+            customer: Customer {
+                name: "王小明".into(),
+                phone: "13800138000".into(),
+                address: "北京市朝阳区幸福路1号".into(),
+                zone: "beijing".into(),
+            },
+            lines: lines
+                .iter()
+                .map(|&(product_id, quantity)| LineRequest { product_id, quantity })
+                .collect(),
+            payment: PaymentMethod::OnDelivery,
+        }
+    }
+
+    fn job(
+        key: &str,
+        hash: &str,
+        request: OrderRequest,
+    ) -> (Job, oneshot::Receiver<sqlx::Result<Placement>>) {
+        let (answer, receiver) = oneshot::channel();
+        let job = Job {
+            key: key.into(),
+            body_hash: hash.into(),
+            request,
+            week: current_week(),
+            answer,
+        };
+        (job, receiver)
+    }
+
+    /// One group, one transaction: a refused order gives back what it took
+    /// and takes nothing from the others; a key seen earlier in the same
+    /// group replays (or refuses another body), as it would across groups.
+    #[tokio::test]
+    async fn a_group_commits_its_orders_and_undoes_only_the_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("bazar.db")).await.unwrap();
+        let available = |store: Store, id: i64| async move {
+            store
+                .live_product(id, current_week())
+                .await
+                .unwrap()
+                .unwrap()
+                .available
+        };
+        let listed = |kind| ProductFilter {
+            kind: Some(kind),
+            family: None,
+            text: None,
+        };
+        let stocked = |kind| {
+            let store = store.clone();
+            async move {
+                let products = store.live_products(&listed(kind), current_week()).await.unwrap();
+                products.into_iter().find(|p| p.available >= 2).unwrap().id
+            }
+        };
+        let (eggs, honey) = (
+            stocked(ProductKind::Eggs).await,
+            stocked(ProductKind::Honey).await,
+        );
+        let count = || async {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customer_order")
+                .fetch_one(&store.pool)
+                .await
+                .unwrap()
+        };
+        let orders_before = count().await;
+        let (eggs_before, honey_before) = (
+            available(store.clone(), eggs).await,
+            available(store.clone(), honey).await,
+        );
+
+        let group = [
+            // Takes eggs, then finds too little honey: refused, eggs given back.
+            job(
+                "a",
+                "ha",
+                request(&[(eggs, 2), (honey, u32::try_from(honey_before).unwrap() + 1)]),
+            ),
+            job("b", "hb", request(&[(eggs, 1)])),
+            job("b", "hb", request(&[(eggs, 1)])),
+            job("b", "other", request(&[(eggs, 5)])),
+            job("c", "hc", request(&[(honey, 1)])),
+        ];
+        let (jobs, _answers): (Vec<Job>, Vec<_>) = group.into_iter().unzip();
+        let results = place_group(&store.pool, &jobs).await;
+        let outcome: Vec<&str> = results
+            .iter()
+            .map(|r| match r.as_ref().unwrap() {
+                Placement::Placed { .. } => "placed",
+                Placement::Replayed { .. } => "replayed",
+                Placement::KeyReused => "key reused",
+                Placement::SoldOut(_) => "sold out",
+                Placement::UnknownProducts(_) | Placement::UnknownZone => "unknown",
+            })
+            .collect();
+        assert_eq!(
+            outcome,
+            ["sold out", "placed", "replayed", "key reused", "placed"]
+        );
+        let (Ok(Placement::Placed { body }), Ok(Placement::Replayed { body: replayed, .. })) =
+            (&results[1], &results[2])
+        else {
+            unreachable!()
+        };
+        assert_eq!(body, replayed);
+        assert_eq!(available(store.clone(), eggs).await, eggs_before - 1);
+        assert_eq!(available(store.clone(), honey).await, honey_before - 1);
+        assert_eq!(count().await, orders_before + 2, "what was placed is committed");
     }
 }
