@@ -41,6 +41,14 @@
     var text = texts[locale][marked[j].getAttribute("data-t")];
     if (text) marked[j].textContent = text;
   }
+  // Names people wrote (a product's), every language in the element's data-names.
+  var named = document.querySelectorAll("[data-names]");
+  for (var n = 0; n < named.length; n++) {
+    try {
+      var name = JSON.parse(named[n].getAttribute("data-names"))[locale];
+      if (name) named[n].textContent = name;
+    } catch (e) {}
+  }
   var choice = document.querySelector("#app select[data-locale]");
   if (choice) choice.value = root.lang;
 })();

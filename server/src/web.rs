@@ -263,13 +263,21 @@ fn product_shell(
     let lang = bazar_api::Lang::from_tag(locale)?;
     let start = html.find(MAIN)?;
     let end = start + html[start..].find("</main>")? + "</main>".len();
+    // Every language's name, for the page's script to switch to a language
+    // chosen in the app.
+    let names: serde_json::Map<String, serde_json::Value> = bazar_api::Lang::ALL
+        .into_iter()
+        .map(|l| (l.code().to_string(), product.names.get(l).into()))
+        .collect();
+    let names = serde_json::Value::Object(names).to_string();
     Some(format!(
-        "{before}{MAIN}<a href=\"/shop\" class=\"back-link\"><span class=\"arrow-back\" aria-hidden=\"true\">←</span>{back}</a>\
+        "{before}{MAIN}<a href=\"/shop\" class=\"back-link\"><span class=\"arrow-back\" aria-hidden=\"true\">←</span><span data-t=\"back\">{back}</span></a>\
          <article class=\"product-detail\"><img class=\"product-hero\" src=\"{image}\" width=\"320\" height=\"240\" alt=\"\" />\
-         <h1 class=\"product-title\">{name}</h1></article></main>{after}",
+         <h1 class=\"product-title\" data-names=\"{names}\">{name}</h1></article></main>{after}",
         before = &html[..start],
         back = escape_html(back),
         image = escape_html(&product.image),
+        names = escape_html(&names).replace('"', "&quot;"),
         name = escape_html(product.names.get(lang)),
         after = &html[end..],
     ))

@@ -288,16 +288,24 @@ async fn the_static_shell_is_in_the_readers_language_and_shows_the_product() {
         product.product.image
     );
     assert!(shell.contains(&hero), "{shell}");
-    let title = format!("<h1 class=\"product-title\">{}</h1>", product.product.names.ug);
+    let names = format!(
+        "{{&quot;en&quot;:&quot;{}&quot;,&quot;ug&quot;:&quot;{}&quot;,&quot;zh&quot;:&quot;{}&quot;}}",
+        product.product.names.en, product.product.names.ug, product.product.names.zh
+    );
+    let title = format!(
+        "<h1 class=\"product-title\" data-names=\"{names}\">{}</h1>",
+        product.product.names.ug
+    );
     assert!(shell.contains(&title), "{shell}");
     assert!(shell.contains("class=\"back-link\""));
+    assert!(shell.contains("<span data-t=\"back\">قايتىش</span>"), "{shell}");
     assert!(
         !shell.contains("data-t=\"promise\""),
         "the home page's shell is replaced"
     );
     let zh = page("/product/1".into(), "zh-CN").await;
     assert!(zh.contains(&format!(
-        "<h1 class=\"product-title\">{}</h1>",
+        "<h1 class=\"product-title\" data-names=\"{names}\">{}</h1>",
         product.product.names.zh
     )));
     // Not a live product: the home page's shell, as for any other route.

@@ -129,4 +129,16 @@ test('a product page\'s shell shows the product before the app arrives', async (
   expect(app).toEqual(shell);
   await expect(page.locator('h1.product-title')).toHaveText(first.names.ug);
   await context.close();
+
+  // A phone set to Chinese whose reader chose Uyghur in the app: the page's
+  // script switches the name and the back link before the app arrives.
+  const chosen = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
+  const again = await chosen.newPage();
+  await again.addInitScript(() => localStorage.setItem('bazar.locale', 'ug'));
+  await again.route('**/*.wasm', (route) => route.abort());
+  await again.goto(`/product/${first.id}`);
+  await expect(again.locator('html')).toHaveAttribute('dir', 'rtl');
+  await expect(again.locator('h1.product-title')).toHaveText(first.names.ug);
+  await expect(again.locator('.back-link')).toContainText('قايتىش');
+  await chosen.close();
 });
