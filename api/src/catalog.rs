@@ -41,6 +41,20 @@ impl Lang {
         preferred.into_iter().find_map(Lang::from_tag)
     }
 
+    /// The BCP 47 tag pages and storage use ("zh-Hans": simplified script).
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Ug => "ug",
+            Lang::Zh => "zh-Hans",
+            Lang::En => "en",
+        }
+    }
+
+    /// The writing direction: Uyghur's Arabic script runs right to left.
+    pub fn dir(self) -> &'static str {
+        if self == Lang::Ug { "rtl" } else { "ltr" }
+    }
+
     /// "ug", "zh" or "en": the primary subtag, as in [`Localized`]'s fields.
     pub fn code(self) -> &'static str {
         match self {

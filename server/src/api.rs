@@ -400,7 +400,7 @@ async fn place_order(
 
     let (status, body) = match state
         .store
-        .place_order(&key, &hash, &request, current_week())
+        .place_order(key, hash, request, current_week())
         .await?
     {
         Placement::Placed { body } => (StatusCode::CREATED, body),

@@ -155,14 +155,14 @@ fn localize_shell<'a>(
     let Some(texts) = texts.and_then(|t| t.get(locale)) else {
         return Cow::Borrowed(html);
     };
-    let (lang, dir) = match locale {
-        "ug" => ("ug", "rtl"),
-        "zh" => ("zh-Hans", "ltr"),
-        other => (other, "ltr"),
+    let Some(lang) = bazar_api::Lang::from_tag(locale) else {
+        return Cow::Borrowed(html);
     };
     let page = format!(
-        "{}<html lang=\"{lang}\" dir=\"{dir}\">{}",
+        "{}<html lang=\"{}\" dir=\"{}\">{}",
         &html[..tag_start],
+        lang.tag(),
+        lang.dir(),
         &html[tag_end..]
     );
     const MARK: &str = "data-t=\"";

@@ -283,11 +283,7 @@ impl Locale {
 
     /// The BCP 47 tag, for `<html lang>` and storage.
     pub fn tag(self) -> &'static str {
-        match self {
-            Locale::Ug => "ug",
-            Locale::ZhHans => "zh-Hans",
-            Locale::En => "en",
-        }
+        self.lang().tag()
     }
 
     /// The language's own name, in its own script.
@@ -304,7 +300,7 @@ impl Locale {
     }
 
     pub fn dir(self) -> &'static str {
-        if self.is_rtl() { "rtl" } else { "ltr" }
+        self.lang().dir()
     }
 
     /// Which language of server content this reader wants first.

@@ -129,16 +129,16 @@ impl Store {
     /// request's content.
     pub async fn place_order(
         &self,
-        key: &str,
-        body_hash: &str,
-        request: &OrderRequest,
+        key: String,
+        body_hash: String,
+        request: OrderRequest,
         week: i64,
     ) -> sqlx::Result<Placement> {
         let (answer, placed) = oneshot::channel();
         let job = Job {
-            key: key.to_string(),
-            body_hash: body_hash.to_string(),
-            request: request.clone(),
+            key,
+            body_hash,
+            request,
             week,
             answer,
         };
