@@ -6,7 +6,7 @@ use std::pin::Pin;
 use bazar_api::{ApiError, ErrorCode, FieldError, OrderRequest, PlacedOrder, ProductKind, SoldOutLine};
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
+use serde_lite::{Deserialize, Intermediate};
 
 /// Why a call to the server did not give an answer to show.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -57,7 +57,10 @@ async fn error_of(response: Response) -> FetchError {
         .headers()
         .get("retry-after")
         .and_then(|v| v.trim().parse().ok());
-    let body = response.json::<ApiError>().await.ok().map(|b| b.error);
+    let body = match response.text().await {
+        Ok(text) => from_json::<ApiError>(&text).map(|b| b.error),
+        Err(_) => None,
+    };
     FetchError::Api {
         status,
         code: body.as_ref().map_or(ErrorCode::Internal, |b| b.code),
@@ -90,12 +93,22 @@ pub fn json_resource(url: Signal<Option<String>>) -> JsonResource {
 }
 
 /// The resource's answer as `T`, once it has one.
-pub fn decoded<T: DeserializeOwned>(resource: JsonResource) -> Option<Result<T, FetchError>> {
+pub fn decoded<T: Deserialize>(resource: JsonResource) -> Option<Result<T, FetchError>> {
     resource.get().map(|answer| answer.and_then(|text| decode(&text)))
 }
 
-fn decode<T: DeserializeOwned>(text: &str) -> Result<T, FetchError> {
-    serde_json::from_str(text).map_err(|_| FetchError::Decode)
+/// JSON text as `T`, or `None` when it is not JSON or not a `T`.
+///
+/// serde_json reads the text into serde-lite's one intermediate value, and
+/// each type reads itself from that: a type then costs the wasm a few
+/// lookups instead of a whole serde visitor of its own.
+pub fn from_json<T: Deserialize>(text: &str) -> Option<T> {
+    let value: Intermediate = serde_json::from_str(text).ok()?;
+    T::deserialize(&value).ok()
+}
+
+fn decode<T: Deserialize>(text: &str) -> Result<T, FetchError> {
+    from_json(text).ok_or(FetchError::Decode)
 }
 
 async fn get_text(url: &str) -> Result<String, FetchError> {
@@ -174,7 +187,7 @@ pub async fn send<B: serde::Serialize>(
 }
 
 /// [`send`] with a JSON body, the answer decoded as `T`.
-pub async fn post<B: serde::Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, FetchError> {
+pub async fn post<B: serde::Serialize, T: Deserialize>(url: &str, body: &B) -> Result<T, FetchError> {
     decode(&send("POST", url, Some(body)).await?)
 }
 
@@ -188,7 +201,7 @@ pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrde
         .await
         .map_err(|_| FetchError::Network)?;
     if response.ok() {
-        return response.json().await.map_err(|_| FetchError::Decode);
+        return decode(&response.text().await.map_err(|_| FetchError::Network)?);
     }
     Err(error_of(response).await)
 }

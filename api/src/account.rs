@@ -5,14 +5,17 @@ use serde::{Deserialize, Serialize};
 
 /// What an account may do. Every account belongs to one hub.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Service-center staff: orders, pick lists, batches, listings, earnings.
+    #[serde(rename = "operator")]
     Operator,
     /// Teaches at village lectures and records narration.
+    #[serde(rename = "trainer")]
     Trainer,
     /// A selling family, signed in with its key card.
+    #[serde(rename = "family")]
     Family,
 }
 
@@ -34,6 +37,7 @@ impl Role {
 
 /// `POST /api/auth/sign-in`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignIn {
     #[cfg_attr(feature = "openapi", schema(max_length = 64))]
@@ -44,6 +48,7 @@ pub struct SignIn {
 
 /// `POST /api/auth/key-card`: the token from the card's QR code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyCardSignIn {
     #[cfg_attr(feature = "openapi", schema(max_length = 128))]
@@ -52,6 +57,7 @@ pub struct KeyCardSignIn {
 
 /// Who is signed in (`GET /api/auth/me`, and the answer of a sign-in).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     pub role: Role,

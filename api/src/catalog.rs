@@ -7,6 +7,7 @@ use crate::Fen;
 /// Text people wrote, in each of the shop's languages. The app picks the
 /// reader's language and falls back through [`Localized::get`].
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Localized {
     pub ug: String,
@@ -104,14 +105,20 @@ impl Localized {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ProductKind {
+    #[serde(rename = "nang")]
     Nang,
+    #[serde(rename = "eggs")]
     Eggs,
+    #[serde(rename = "honey")]
     Honey,
+    #[serde(rename = "quilt")]
     Quilt,
+    #[serde(rename = "dried_fruit")]
     DriedFruit,
+    #[serde(rename = "other")]
     Other,
 }
 
@@ -144,17 +151,20 @@ impl ProductKind {
 
 /// How a product's availability is counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Capacity {
     /// Things on the shelf (honey, quilts, dried fruit).
+    #[serde(rename = "stock")]
     Stock,
     /// What the family can make or collect in a week (nang, eggs).
+    #[serde(rename = "weekly")]
     Weekly,
 }
 
 /// A family as shown on a product card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilySummary {
     pub id: i64,
@@ -166,6 +176,7 @@ pub struct FamilySummary {
 
 /// A live product as listed in the shop.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: i64,
@@ -183,6 +194,7 @@ pub struct Product {
 
 /// A family with its story, as on the family page and the product page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Family {
     pub id: i64,
@@ -196,6 +208,7 @@ pub struct Family {
 
 /// `GET /api/products/{id}`: one product and the whole family card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductDetail {
     pub product: Product,
@@ -204,6 +217,7 @@ pub struct ProductDetail {
 
 /// `GET /api/families/{id}`: the family and its live products.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilyPage {
     pub family: Family,

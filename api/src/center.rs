@@ -8,6 +8,7 @@ use crate::{Fen, FieldError, Localized, OrderStatus, PaymentMethod, ProductKind}
 
 /// How many of the hub's orders are in one status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCount {
     pub status: OrderStatus,
@@ -16,6 +17,7 @@ pub struct StatusCount {
 
 /// One order in the queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderSummary {
     pub code: String,
@@ -29,6 +31,7 @@ pub struct OrderSummary {
 
 /// `GET /api/center/orders[?status=]`: counts of every status and the orders of one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderQueue {
     pub counts: Vec<StatusCount>,
@@ -37,6 +40,7 @@ pub struct OrderQueue {
 
 /// One line of an order as the center sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CenterLine {
     pub line_id: i64,
@@ -55,6 +59,7 @@ pub struct CenterLine {
 
 /// A status change with when and by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CenterEvent {
     pub status: OrderStatus,
@@ -66,6 +71,7 @@ pub struct CenterEvent {
 
 /// `GET /api/center/orders/{code}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderDetail {
     pub code: String,
@@ -87,6 +93,7 @@ pub struct OrderDetail {
 
 /// `POST /api/center/orders/{code}/status`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusChange {
     pub status: OrderStatus,
@@ -123,6 +130,7 @@ impl StatusChange {
 
 /// One order line waiting to be collected, in a pick list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PickLine {
     pub line_id: i64,
@@ -133,6 +141,7 @@ pub struct PickLine {
 
 /// One product to collect from a family, with the lines it fills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PickItem {
     pub product_id: i64,
@@ -145,6 +154,7 @@ pub struct PickItem {
 
 /// A family to visit and what to take from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PickFamily {
     pub family_id: i64,
@@ -156,6 +166,7 @@ pub struct PickFamily {
 
 /// `GET /api/center/pick-list[?date=YYYY-MM-DD][&orders=CODE,CODE]`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PickList {
     pub orders: Vec<String>,
@@ -165,6 +176,7 @@ pub struct PickList {
 /// `POST /api/center/batches`: what was collected from a family; the
 /// lines must all be of this family and product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CollectRequest {
     pub family_id: i64,
@@ -175,6 +187,7 @@ pub struct CollectRequest {
 
 /// A collected batch: what its label prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Label {
     pub trace_code: String,
@@ -196,13 +209,18 @@ pub struct Label {
 
 /// Why a listing was sent back: each has an icon and a spoken sentence in the seller app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum RejectReason {
+    #[serde(rename = "photo_unclear")]
     PhotoUnclear,
+    #[serde(rename = "price_too_high")]
     PriceTooHigh,
+    #[serde(rename = "price_too_low")]
     PriceTooLow,
+    #[serde(rename = "not_sold")]
     NotSold,
+    #[serde(rename = "other")]
     Other,
 }
 
@@ -232,12 +250,16 @@ impl RejectReason {
 
 /// Where a listing is: `pending` until the center decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ListingStatus {
+    #[serde(rename = "draft")]
     Draft,
+    #[serde(rename = "pending")]
     Pending,
+    #[serde(rename = "live")]
     Live,
+    #[serde(rename = "rejected")]
     Rejected,
 }
 
@@ -265,6 +287,7 @@ impl ListingStatus {
 
 /// A family's product as the center and the family see it, whatever its status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Listing {
     pub id: i64,
@@ -289,6 +312,7 @@ pub struct Listing {
 /// `POST /api/center/listings/{id}/decision`: approve (optionally with a
 /// corrected price or names) or send back with a reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListingDecision {
     pub approve: bool,
@@ -335,6 +359,7 @@ impl ListingDecision {
 
 /// A family in the center's list, with whether it has a working key card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CenterFamily {
     pub id: i64,
@@ -349,6 +374,7 @@ pub struct CenterFamily {
 /// `POST /api/center/families/{id}/key-card`: a new card (any earlier one
 /// stops working). The token is shown this once and stored only hashed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyCard {
     pub family_id: i64,
@@ -363,6 +389,7 @@ pub struct KeyCard {
 
 /// One family's month in the earnings table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilyEarnings {
     pub family_id: i64,
@@ -379,6 +406,7 @@ pub struct FamilyEarnings {
 
 /// `GET /api/center/earnings?month=YYYY-MM`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Earnings {
     pub month: String,
@@ -390,6 +418,7 @@ pub struct Earnings {
 
 /// `POST /api/center/payouts`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PayoutRequest {
     pub family_id: i64,
@@ -414,6 +443,7 @@ impl PayoutRequest {
 
 /// A payout to a family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Payout {
     pub id: i64,
@@ -426,6 +456,7 @@ pub struct Payout {
 
 /// One family's share of a week's sales.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FamilySales {
     pub family_id: i64,
@@ -435,6 +466,7 @@ pub struct FamilySales {
 
 /// One week of the hub overview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekSales {
     /// The Monday the week starts on, YYYY-MM-DD (China time).

@@ -19,6 +19,7 @@ pub fn fee(gross: Fen, rate_bp: u32) -> Fen {
 
 /// One line's split between the center and the family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Split {
     pub items: u32,

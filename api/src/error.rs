@@ -7,28 +7,41 @@ use serde::{Deserialize, Serialize};
 /// Stable error codes. The app shows each in the user's language; the
 /// `message` is only for people reading logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ErrorCode {
+    #[serde(rename = "not_found")]
     NotFound,
+    #[serde(rename = "bad_request")]
     BadRequest,
+    #[serde(rename = "validation")]
     Validation,
+    #[serde(rename = "payload_too_large")]
     PayloadTooLarge,
+    #[serde(rename = "unsupported_media_type")]
     UnsupportedMediaType,
     /// Same Idempotency-Key, other body.
+    #[serde(rename = "idempotency_mismatch")]
     IdempotencyMismatch,
     /// Some lines are sold out (or no longer sold); `fields` names them.
+    #[serde(rename = "sold_out")]
     SoldOut,
+    #[serde(rename = "conflict")]
     Conflict,
     /// Not signed in, or the session ended.
+    #[serde(rename = "unauthorized")]
     Unauthorized,
     /// Signed in, but this is not the account's to see or change (or a cross-site request).
+    #[serde(rename = "forbidden")]
     Forbidden,
+    #[serde(rename = "too_many_requests")]
     TooManyRequests,
+    #[serde(rename = "internal")]
     Internal,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's name in the request body, e.g. `customer.phone`.
@@ -47,6 +60,7 @@ impl FieldError {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: ErrorCode,
@@ -60,6 +74,7 @@ pub struct ErrorBody {
 
 /// `{"error": {...}}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub error: ErrorBody,

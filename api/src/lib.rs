@@ -29,6 +29,7 @@ pub use trace::Trace;
 
 /// The health answer of `GET /api/health`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// "ok" when the server can read and write its database.

@@ -9,6 +9,14 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fen(pub i64);
 
+/// A bare integer on the wire, as `#[serde(transparent)]` has it.
+#[cfg(feature = "lite")]
+impl serde_lite::Deserialize for Fen {
+    fn deserialize(val: &serde_lite::Intermediate) -> Result<Self, serde_lite::Error> {
+        <i64 as serde_lite::Deserialize>::deserialize(val).map(Fen)
+    }
+}
+
 impl Fen {
     pub const ZERO: Fen = Fen(0);
 

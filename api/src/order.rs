@@ -14,16 +14,19 @@ pub const MAX_NAME: usize = 50;
 pub const MAX_ADDRESS: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum PaymentMethod {
     /// Cash or phone payment to the courier.
+    #[serde(rename = "on_delivery")]
     OnDelivery,
     /// A bank transfer quoting the order's reference.
+    #[serde(rename = "bank_transfer")]
     BankTransfer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Customer {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 50, pattern = r"\S"))]
@@ -46,6 +49,7 @@ pub struct Customer {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineRequest {
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
@@ -56,6 +60,7 @@ pub struct LineRequest {
 
 /// `POST /api/orders` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderRequest {
     pub customer: Customer,
@@ -67,6 +72,7 @@ pub struct OrderRequest {
 
 /// The answer to a placed order (201, and the same body on every replay).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlacedOrder {
     /// The public order code, e.g. `BZ-7K3M9QWX`, to quote on the phone or a transfer.
@@ -85,6 +91,7 @@ pub struct PlacedOrder {
 
 /// What a customer paying by transfer must send, and to whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentInstructions {
     pub payee: String,
@@ -96,6 +103,7 @@ pub struct PaymentInstructions {
 
 /// A delivery zone (`GET /api/zones`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Zone {
     pub code: String,
@@ -107,15 +115,22 @@ pub struct Zone {
 
 /// Where an order is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum OrderStatus {
+    #[serde(rename = "placed")]
     Placed,
+    #[serde(rename = "collecting")]
     Collecting,
+    #[serde(rename = "at_center")]
     AtCenter,
+    #[serde(rename = "packed")]
     Packed,
+    #[serde(rename = "shipped")]
     Shipped,
+    #[serde(rename = "delivered")]
     Delivered,
+    #[serde(rename = "cancelled")]
     Cancelled,
 }
 
@@ -163,6 +178,7 @@ impl OrderStatus {
 
 /// One status change, as the tracking page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackingEvent {
     pub status: OrderStatus,
@@ -175,6 +191,7 @@ pub struct TrackingEvent {
 
 /// One line of a tracked order, with the family that supplies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackingLine {
     pub product_id: i64,
@@ -189,6 +206,7 @@ pub struct TrackingLine {
 
 /// `GET /api/orders/track/{token}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tracking {
     pub code: String,
@@ -205,6 +223,7 @@ pub struct Tracking {
 /// A product sold out while the order was placed (409 body's `fields`
 /// name them as `lines[i]`); this is the line and what is left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SoldOutLine {
     pub product_id: i64,

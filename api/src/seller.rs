@@ -9,6 +9,7 @@ use crate::{Capacity, Fen, FieldError, Localized, ProductKind};
 
 /// One product the center will come to collect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Prepare {
     pub product_id: i64,
@@ -27,6 +28,7 @@ pub struct Prepare {
 
 /// One of the family's orders and its share of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderShare {
     pub order_code: String,
@@ -37,6 +39,7 @@ pub struct OrderShare {
 
 /// One month of the family's money.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MonthMoney {
     /// YYYY-MM
@@ -46,6 +49,7 @@ pub struct MonthMoney {
 
 /// `GET /api/seller/money`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     pub fee_bp: u32,
@@ -61,6 +65,7 @@ pub struct Money {
 /// `POST /api/seller/listings`: what a family wants to sell. Names come from
 /// the kind (the center can correct them); the photo from an upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewListing {
     pub kind: ProductKind,

@@ -38,6 +38,7 @@ pub fn code_from_random(random: impl IntoIterator<Item = u8>) -> String {
 
 /// `GET /api/trace/{code}`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Trace {
     pub code: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// What every phone of a lecture sees, sent on each change (server-sent events).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LectureState {
     /// The room code the phones typed or scanned: four digits.
@@ -23,6 +24,7 @@ pub struct LectureState {
 
 /// A new lecture (`POST /api/lectures`), answered with how phones join.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lecture {
     pub state: LectureState,
@@ -33,6 +35,7 @@ pub struct Lecture {
 
 /// `POST /api/lectures` and `POST /api/lectures/{code}/step`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LectureStep {
     #[cfg_attr(feature = "openapi", schema(maximum = 20))]
@@ -46,6 +49,7 @@ pub struct LectureStep {
 /// `POST /api/lectures/{code}/join` and `/done`: a phone, by the random id it
 /// keeps for the lecture (so a phone that reconnects is counted once).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PhoneReport {
     #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 64))]

@@ -12,7 +12,6 @@ pub mod texts;
 
 use bazar_api::account::{Me, Role};
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 
 use crate::api::{self, FetchError, JsonResource};
 use crate::i18n::{Locale, provide_i18n, use_i18n};
@@ -171,7 +170,7 @@ fn SignIn(me: JsonResource) -> impl IntoView {
 }
 
 /// Shows the resource's answer decoded as `T` with `ok`, or a retryable error.
-pub fn show<T: DeserializeOwned + 'static, V: IntoView + 'static>(
+pub fn show<T: serde_lite::Deserialize + 'static, V: IntoView + 'static>(
     resource: JsonResource,
     ok: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl Fn() -> AnyView + Send + Sync + 'static {

@@ -87,7 +87,7 @@ fn subscribe(code: &str, state: RwSignal<Option<LectureState>>) -> Option<web_sy
     let source = web_sys::EventSource::new(&format!("/api/lectures/{code}/events")).ok()?;
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
         if let Some(text) = ev.data().as_string()
-            && let Ok(s) = serde_json::from_str::<LectureState>(&text)
+            && let Some(s) = crate::api::from_json::<LectureState>(&text)
         {
             state.set(Some(s));
         }

@@ -8,7 +8,7 @@
 use bazar_api::seller::{NewListing, default_names, suggested_price};
 use bazar_api::{Capacity, Fen, Product, ProductKind};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 
 use super::texts::{SellerTexts, st};
@@ -31,7 +31,7 @@ pub const STEPS: u8 = 5;
 const SENT: u8 = 5;
 
 /// The listing as far as the seller got.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde_lite::Deserialize)]
 pub struct Draft {
     pub step: u8,
     pub kind: Option<ProductKind>,
@@ -172,9 +172,11 @@ async fn upload(file: web_sys::File) -> Result<(String, String), FetchError> {
             bazar_api::ErrorCode::BadRequest,
         ));
     }
-    let photo: serde_json::Value = response.json().await.map_err(|_| FetchError::Decode)?;
-    match (photo["name"].as_str(), photo["url"].as_str()) {
-        (Some(name), Some(url)) => Ok((name.to_string(), url.to_string())),
+    let text = response.text().await.map_err(|_| FetchError::Network)?;
+    let photo = crate::api::from_json::<serde_lite::Intermediate>(&text).ok_or(FetchError::Decode)?;
+    let field = |key: &str| photo.as_map()?.get(key)?.as_str().map(str::to_string);
+    match (field("name"), field("url")) {
+        (Some(name), Some(url)) => Ok((name, url)),
         _ => Err(FetchError::Decode),
     }
 }

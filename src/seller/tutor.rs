@@ -6,7 +6,7 @@
 //! celebration and a check: listing once more with the hints off.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::JsCast;
 
 use super::lessons::{LESSONS, Lesson, Screen};
@@ -36,7 +36,7 @@ pub fn act(bus: Option<TutorBus>, id: &'static str) {
 }
 
 /// Where the learner is, kept on the phone.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde_lite::Deserialize)]
 pub struct Progress {
     pub lesson: u32,
     pub step: u32,
@@ -98,7 +98,7 @@ pub fn provide_recorded(hub: Option<String>) {
             None => "/api/narration".to_string(),
         };
         if let Ok(text) = crate::api::send::<()>("GET", &url, None).await
-            && let Ok(list) = serde_json::from_str::<Vec<String>>(&text)
+            && let Some(list) = crate::api::from_json::<Vec<String>>(&text)
         {
             recorded.0.set(list);
         }

@@ -4,19 +4,19 @@
 use bazar_api::order::{self, MAX_QUANTITY};
 use bazar_api::{Fen, LineRequest, Product};
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::storage;
 
 const KEY: &str = "bazar.basket";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde_lite::Deserialize)]
 pub struct BasketLine {
     pub product: Product,
     pub quantity: u32,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde_lite::Deserialize)]
 pub struct Basket {
     pub lines: Vec<BasketLine>,
 }
@@ -121,6 +121,16 @@ mod tests {
                 photo: String::new(),
             },
         }
+    }
+
+    #[test]
+    fn a_stored_basket_reads_back_whole() {
+        let mut b = Basket::default();
+        b.add(product(1, 2600, 10), 2);
+        b.add(product(2, 450, 0), 1);
+        let text = serde_json::to_string(&b).unwrap();
+        assert_eq!(crate::api::from_json::<Basket>(&text), Some(b));
+        assert_eq!(crate::api::from_json::<Basket>("{\"lines\": 3}"), None);
     }
 
     #[test]

@@ -3,13 +3,13 @@
 
 use bazar_api::PaymentMethod;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::storage;
 
 const KEY: &str = "bazar.checkout";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde_lite::Deserialize)]
 pub struct CheckoutDraft {
     pub name: String,
     pub phone: String,

@@ -10,7 +10,7 @@
 use bazar_api::{OrderRequest, PlacedOrder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::basket::BasketHandle;
 use super::storage;
@@ -19,7 +19,7 @@ use crate::api::{self, FetchError};
 const PENDING: &str = "bazar.pending_order";
 const PLACED: &str = "bazar.orders";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde_lite::Deserialize)]
 pub struct PendingOrder {
     pub key: String,
     pub request: OrderRequest,
@@ -193,6 +193,29 @@ impl FetchError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_order_reads_back_whole() {
+        use bazar_api::{Customer, LineRequest, PaymentMethod};
+        let pending = PendingOrder {
+            key: "7d0c0f4e-5d7a-4f0e-9a51-0b8f2d1c3e4a".into(),
+            request: OrderRequest {
+                customer: Customer {
+                    name: "顾客".into(),
+                    phone: "13800138000".into(),
+                    address: "北京市朝阳区幸福路1号".into(),
+                    zone: "beijing".into(),
+                },
+                lines: vec![LineRequest {
+                    product_id: 3,
+                    quantity: 2,
+                }],
+                payment: PaymentMethod::BankTransfer,
+            },
+        };
+        let text = serde_json::to_string(&pending).unwrap();
+        assert_eq!(crate::api::from_json::<PendingOrder>(&text), Some(pending));
+    }
 
     #[test]
     fn backoff_doubles_up_to_thirty_seconds_and_obeys_retry_after() {

@@ -2,16 +2,16 @@
 
 use leptos::prelude::*;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde_lite::Deserialize;
 
 fn local() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
 /// The value stored under `key`, or `None` when missing or unreadable.
-pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+pub fn load<T: Deserialize>(key: &str) -> Option<T> {
     let text = local()?.get_item(key).ok()??;
-    serde_json::from_str(&text).ok()
+    crate::api::from_json(&text)
 }
 
 /// Stores `value` under `key`. Returns false when storage is unavailable or full.
@@ -32,7 +32,7 @@ pub fn remove(key: &str) {
 /// and writes every change back.
 pub fn persisted<T>(key: &'static str) -> RwSignal<T>
 where
-    T: Serialize + DeserializeOwned + Default + Send + Sync + 'static,
+    T: Serialize + Deserialize + Default + Send + Sync + 'static,
 {
     let signal = RwSignal::new(load(key).unwrap_or_default());
     Effect::new(move |_| {
