@@ -6,12 +6,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const root = process.argv[2] ?? 'dist';
-// The shop's target is 150 KB; these guards sit just above the sizes
-// reached, so no change can make an app larger unnoticed.
+// The shop's guard is its target, 150 KB; the others sit just above the
+// sizes reached, so no change can make an app larger unnoticed.
 const BUDGETS = [
-  ['shop', root, 170],
-  ['sellers', `${root}/seller`, 185],
-  ['service center', `${root}/center`, 160],
+  ['shop', root, 150],
+  ['sellers', `${root}/seller`, 165],
+  ['service center', `${root}/center`, 140],
 ];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 let failed = false;

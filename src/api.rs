@@ -99,12 +99,67 @@ pub fn decoded<T: Deserialize>(resource: JsonResource) -> Option<Result<T, Fetch
 
 /// JSON text as `T`, or `None` when it is not JSON or not a `T`.
 ///
-/// serde_json reads the text into serde-lite's one intermediate value, and
-/// each type reads itself from that: a type then costs the wasm a few
-/// lookups instead of a whole serde visitor of its own.
+/// The text becomes serde-lite's one intermediate value, and each type
+/// reads itself from that: a type costs the wasm a few lookups, not a serde
+/// visitor of its own. In the browser, the browser's own `JSON.parse` reads
+/// the text, so no JSON parser is in the download at all.
 pub fn from_json<T: Deserialize>(text: &str) -> Option<T> {
-    let value: Intermediate = serde_json::from_str(text).ok()?;
-    T::deserialize(&value).ok()
+    T::deserialize(&parse_json(text)?).ok()
+}
+
+#[cfg(target_family = "wasm")]
+fn parse_json(text: &str) -> Option<Intermediate> {
+    intermediate(&js_sys::JSON::parse(text).ok()?)
+}
+
+/// Outside a browser (the native unit tests) serde_json reads the text.
+#[cfg(not(target_family = "wasm"))]
+fn parse_json(text: &str) -> Option<Intermediate> {
+    serde_json::from_str(text).ok()
+}
+
+/// A value from `JSON.parse` as serde-lite's intermediate value. Numbers
+/// with no fraction become integers: every integer on the wire (ids, fen,
+/// counts) is far below 2^53, where a JavaScript number is still exact.
+#[cfg(target_family = "wasm")]
+pub fn intermediate(value: &wasm_bindgen::JsValue) -> Option<Intermediate> {
+    use serde_lite::{Map, Number};
+    use wasm_bindgen::JsCast;
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if value.is_null() {
+        return Some(Intermediate::None);
+    }
+    if let Some(b) = value.as_bool() {
+        return Some(Intermediate::Bool(b));
+    }
+    if let Some(n) = value.as_f64() {
+        let number = if n.fract() == 0.0 && n.abs() <= EXACT {
+            Number::SignedInt(n as i64)
+        } else {
+            Number::Float(n)
+        };
+        return Some(Intermediate::Number(number));
+    }
+    if let Some(text) = value.as_string() {
+        return Some(Intermediate::String(text.into()));
+    }
+    if js_sys::Array::is_array(value) {
+        let array: &js_sys::Array = value.unchecked_ref();
+        return array
+            .iter()
+            .map(|item| intermediate(&item))
+            .collect::<Option<Vec<_>>>()
+            .map(Intermediate::Array);
+    }
+    if !value.is_object() {
+        return None;
+    }
+    let mut map = Map::new();
+    for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+        let entry: js_sys::Array = entry.unchecked_into();
+        map.insert_with_owned_key(entry.get(0).as_string()?, intermediate(&entry.get(1))?);
+    }
+    Some(Intermediate::Map(map))
 }
 
 fn decode<T: Deserialize>(text: &str) -> Result<T, FetchError> {

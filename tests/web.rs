@@ -87,3 +87,52 @@ async fn switching_language_flips_direction_and_is_remembered() {
     assert_eq!(probe.text_content().unwrap(), "قايتىش|ug");
     assert_eq!(select.value(), "ug");
 }
+
+#[wasm_bindgen_test]
+fn the_browser_reads_json_as_serde_does() {
+    use bazar::api::from_json;
+    use bazar_api::{ApiError, Capacity, FamilySummary, Localized, Product, ProductKind};
+
+    let names = Localized {
+        ug: "قاق ئۆرۈك \"ئاق\"".into(),
+        zh: "杏干\n\t\\ 🍞".into(),
+        en: "Apricots \u{e9} \u{1f35e}".into(),
+    };
+    let products = vec![Product {
+        id: 9_007_199_254_740_991,
+        kind: ProductKind::DriedFruit,
+        names: names.clone(),
+        unit: names.clone(),
+        price_fen: Fen(2600),
+        capacity: Capacity::Stock,
+        available: 0,
+        image: "/img/products/fruit-1.svg".into(),
+        family: FamilySummary {
+            id: 3,
+            names: names.clone(),
+            village: names,
+            photo: String::new(),
+        },
+    }];
+    let text = serde_json::to_string(&products).unwrap();
+    assert_eq!(from_json::<Vec<Product>>(&text), Some(products));
+
+    // Optional lists left out, and present.
+    let text = r#"{"error": {"code": "sold_out", "message": "m", "sold_out": [{"product_id": 2, "requested": 5, "available": -1}]}}"#;
+    let by_serde: ApiError = serde_json::from_str(text).unwrap();
+    assert_eq!(from_json::<ApiError>(text), Some(by_serde));
+    assert!(from_json::<ApiError>(text).unwrap().error.fields.is_empty());
+
+    assert_eq!(from_json::<Vec<i64>>("[-3, 0, 1e3]"), Some(vec![-3, 0, 1000]));
+    assert_eq!(from_json::<Option<u32>>("null"), Some(None));
+    assert_eq!(
+        from_json::<Vec<String>>(r#"["a\u0000b", "\ud83c\udf5e"]"#),
+        Some(vec!["a\0b".into(), "🍞".into()])
+    );
+    // Not JSON, or not the type: nothing, never a wrong value.
+    assert_eq!(from_json::<Vec<i64>>("[1,"), None);
+    assert_eq!(from_json::<Vec<i64>>("[1.5]"), None);
+    assert_eq!(from_json::<u32>("-1"), None);
+    assert_eq!(from_json::<ProductKind>(r#""bread""#), None);
+    assert_eq!(from_json::<Vec<Product>>(r#"[{"id": 1}]"#), None);
+}
