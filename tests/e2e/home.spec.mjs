@@ -2,6 +2,7 @@
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
 import { SCREENSHOTS } from './playwright.config.mjs';
+import { openShell } from './shell.mjs';
 
 async function useLocale(page, tag) {
   await page.addInitScript((t) => window.localStorage.setItem('bazar.locale', t), tag);
@@ -83,13 +84,8 @@ test('the static shell speaks the reader\'s language before the app arrives', as
     { browser: 'zh-CN', stored: 'ug', lang: 'ug', dir: 'rtl', promise: 'ئائىلىلەر ئۆزى يەيدىغان يېمەكلىك', kind: 'تۇخۇم' },
   ];
   for (const c of cases) {
-    const context = await browser.newContext({ locale: c.browser, viewport: { width: 390, height: 844 }, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const violations = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
-    if (c.stored) await page.addInitScript((t) => localStorage.setItem('bazar.locale', t), c.stored);
-    await page.route('**/*.wasm', (route) => route.abort());
-    await page.goto('/');
+    const phone = { locale: c.browser, viewport: { width: 390, height: 844 } };
+    const { context, page, violations } = await openShell(browser, phone, c.stored, '/');
     await expect(page.locator('html')).toHaveAttribute('lang', c.lang);
     await expect(page.locator('html')).toHaveAttribute('dir', c.dir);
     await expect(page.locator('main .promise')).toContainText(c.promise);

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { SCREENSHOTS } from './playwright.config.mjs';
+import { openShell } from './shell.mjs';
 
 const target = process.env.CARGO_TARGET_DIR ?? join(import.meta.dirname, '../../target');
 const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, 'tutor', `${name}.png`) });
@@ -189,13 +190,7 @@ test('a lesson\'s first screen paints before the app arrives, where the app puts
     return [t.dataset.tutor, r.x, r.y, r.width, r.height];
   }));
   for (const c of cases) {
-    const context = await browser.newContext({ ...PHONE, locale: c.browser, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const violations = [];
-    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
-    if (c.stored) await page.addInitScript((t) => localStorage.setItem('bazar.locale', t), c.stored);
-    await page.route('**/*.wasm', (route) => route.abort());
-    await page.goto('/seller/learn/1');
+    const { context, page, violations } = await openShell(browser, { ...PHONE, locale: c.browser }, c.stored, '/seller/learn/1');
     await expect(page.locator('html')).toHaveAttribute('lang', c.lang);
     await expect(page.locator('html')).toHaveAttribute('dir', c.dir);
     await expect(page.locator('[data-tutor=tile-sell]')).toHaveText(c.sell);
