@@ -167,7 +167,13 @@ fn decode<T: Deserialize>(text: &str) -> Result<T, FetchError> {
 }
 
 async fn get_text(url: &str) -> Result<String, FetchError> {
-    let response = Request::get(url).send().await.map_err(|_| FetchError::Network)?;
+    fetch_text(Request::get(url).build().map_err(|_| FetchError::Decode)?).await
+}
+
+/// Sends `request`: the text of a successful answer, or the error an
+/// unsuccessful one carries.
+async fn fetch_text(request: Request) -> Result<String, FetchError> {
+    let response = request.send().await.map_err(|_| FetchError::Network)?;
     if response.ok() {
         return response.text().await.map_err(|_| FetchError::Network);
     }
@@ -234,11 +240,7 @@ pub async fn send<B: serde::Serialize>(
         Some(body) => builder.json(body).map_err(|_| FetchError::Decode)?,
         None => builder.build().map_err(|_| FetchError::Decode)?,
     };
-    let response = request.send().await.map_err(|_| FetchError::Network)?;
-    if response.ok() {
-        return response.text().await.map_err(|_| FetchError::Network);
-    }
-    Err(error_of(response).await)
+    fetch_text(request).await
 }
 
 /// [`send`] with a JSON body, the answer decoded as `T`.
@@ -248,15 +250,9 @@ pub async fn post<B: serde::Serialize, T: Deserialize>(url: &str, body: &B) -> R
 
 /// `POST /api/orders` under `key`; the same key and body always give the same order.
 pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrder, FetchError> {
-    let response = Request::post("/api/orders")
+    let request = Request::post("/api/orders")
         .header("Idempotency-Key", key)
         .json(request)
-        .map_err(|_| FetchError::Decode)?
-        .send()
-        .await
-        .map_err(|_| FetchError::Network)?;
-    if response.ok() {
-        return decode(&response.text().await.map_err(|_| FetchError::Network)?);
-    }
-    Err(error_of(response).await)
+        .map_err(|_| FetchError::Decode)?;
+    decode(&fetch_text(request).await?)
 }
