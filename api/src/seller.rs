@@ -64,6 +64,16 @@ pub struct Money {
 
 /// `POST /api/seller/listings`: what a family wants to sell. Names come from
 /// the kind (the center can correct them); the photo from an upload.
+/// `POST /api/seller/photos`: the stored photo's name (for
+/// [`NewListing::photo`]) and where it is shown from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Photo {
+    pub name: String,
+    pub url: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

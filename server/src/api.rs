@@ -141,7 +141,7 @@ use crate::store::{Placement, ProductFilter, current_week};
         bazar_api::tutor::Lecture,
         bazar_api::tutor::LectureStep,
         bazar_api::tutor::PhoneReport,
-        crate::tutor::Photo
+        bazar_api::seller::Photo
     ))
 )]
 pub struct ApiDoc;

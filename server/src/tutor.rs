@@ -8,8 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bazar_api::account::Role;
+use bazar_api::seller::Photo;
 use bazar_api::tutor::is_clip_name;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::AppState;
 use crate::auth::{FamilySession, Session};
@@ -139,13 +140,6 @@ pub async fn recorded(
     let Query(query) = query?;
     check_hub(&query)?;
     Ok(Json(state.store.recorded_clips(query.hub.as_deref()).await?))
-}
-
-/// An uploaded photo's name and address.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Photo {
-    pub name: String,
-    pub url: String,
 }
 
 /// A family uploads a photo of what it sells: checked to be a real image,

@@ -2,6 +2,8 @@
 //! server writes them with serde. Every answer an app reads is fetched here
 //! from the real server and read both ways: the two must agree, field by
 //! field, or an app would show something other than what the server said.
+//! (A photo upload's answer is read both ways in tutor.rs, which makes the
+//! photo.)
 
 mod common;
 
@@ -12,32 +14,17 @@ use bazar_api::center::{CenterFamily, Earnings, KeyCard, Label, Listing, OrderDe
 use bazar_api::seller::{Money, Prepare};
 use bazar_api::tutor::Lecture;
 use bazar_api::{ApiError, FamilyPage, PlacedOrder, Product, ProductDetail, Trace, Tracking, Zone};
-use common::{Browser, TestServer};
+use common::{Browser, TestServer, read_both};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 const HUB: &str = "yultuz-bagh";
 
-/// The answer's body read by serde and by serde-lite, which must agree.
-async fn read<T>(response: reqwest::Response) -> T
-where
-    T: DeserializeOwned + serde_lite::Deserialize + PartialEq + Debug,
-{
-    let url = response.url().to_string();
-    let text = response.text().await.unwrap();
-    let by_serde: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"));
-    let value: serde_lite::Intermediate = serde_json::from_str(&text).unwrap();
-    let by_lite = <T as serde_lite::Deserialize>::deserialize(&value)
-        .unwrap_or_else(|e| panic!("{url}: serde-lite cannot read it ({e:?}): {text}"));
-    assert_eq!(by_lite, by_serde, "{url}");
-    by_serde
-}
-
 async fn get<T>(browser: &Browser, path: &str) -> T
 where
     T: DeserializeOwned + serde_lite::Deserialize + PartialEq + Debug,
 {
-    read(browser.get(path).await).await
+    read_both(browser.get(path).await).await
 }
 
 #[tokio::test]
@@ -70,11 +57,11 @@ async fn the_shop_reads_every_answer_as_the_server_wrote_it() {
     };
     let customer = json!({"name": "测试顾客", "phone": "13800138000", "address": "北京市朝阳区幸福路1号", "zone": zones[0].code});
     let invalid = json!({"customer": {"name": "", "phone": "1", "address": "", "zone": "x"}, "lines": [], "payment": "on_delivery"});
-    let error: ApiError = read(order(invalid).await.unwrap()).await;
+    let error: ApiError = read_both(order(invalid).await.unwrap()).await;
     assert!(!error.error.fields.is_empty(), "{error:?}");
     let too_many = products[0].available + 1;
     let sold_out = json!({"customer": customer, "lines": [{"product_id": products[0].id, "quantity": too_many}], "payment": "on_delivery"});
-    let error: ApiError = read(order(sold_out).await.unwrap()).await;
+    let error: ApiError = read_both(order(sold_out).await.unwrap()).await;
     assert!(!error.error.sold_out.is_empty(), "{error:?}");
     server.stop().await;
 }
@@ -101,11 +88,11 @@ async fn the_center_and_the_sellers_read_every_answer_as_the_server_wrote_it() {
     let line = &detail.lines[0];
     let collect =
         json!({"family_id": line.family_id, "product_id": line.product_id, "line_ids": [line.line_id]});
-    let label: Label = read(operator.post("/api/center/batches", &collect).await).await;
+    let label: Label = read_both(operator.post("/api/center/batches", &collect).await).await;
     let _: Label = get(&operator, &format!("/api/center/batches/{}", label.trace_code)).await;
 
     let trainer = server.signed_in(HUB, Role::Trainer, "contract.trainer").await;
-    let lecture: Lecture = read(
+    let lecture: Lecture = read_both(
         trainer
             .post("/api/lectures", &json!({"lesson": 1, "step": 0}))
             .await,
@@ -114,7 +101,7 @@ async fn the_center_and_the_sellers_read_every_answer_as_the_server_wrote_it() {
     let _: Lecture = get(&trainer, &format!("/api/lectures/{}", lecture.state.code)).await;
 
     // A family's phone, signed in with its key card.
-    let card: KeyCard = read(
+    let card: KeyCard = read_both(
         operator
             .post(
                 &format!("/api/center/families/{}/key-card", line.family_id),
@@ -125,7 +112,7 @@ async fn the_center_and_the_sellers_read_every_answer_as_the_server_wrote_it() {
     .await;
     let phone = server.browser();
     let token = card.url.split("#key=").nth(1).unwrap();
-    let _: Me = read(phone.post("/api/auth/key-card", &json!({"token": token})).await).await;
+    let _: Me = read_both(phone.post("/api/auth/key-card", &json!({"token": token})).await).await;
     let _: Vec<Prepare> = get(&phone, "/api/seller/prepare").await;
     let _: Money = get(&phone, "/api/seller/money").await;
     let _: Vec<Listing> = get(&phone, "/api/seller/listings").await;

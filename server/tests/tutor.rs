@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use bazar_api::account::Role;
 use bazar_api::center::{KeyCard, Listing};
+use bazar_api::seller::Photo;
 use bazar_api::tutor::{Lecture, LectureState};
-use common::{Browser, TestServer};
+use common::{Browser, TestServer, read_both};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -98,8 +99,8 @@ async fn photos_are_reencoded_without_exif_and_bombs_are_refused() {
 
     let response = upload(&phone, original.clone(), "image/jpeg").await;
     assert_eq!(response.status(), StatusCode::CREATED);
-    let photo: serde_json::Value = response.json().await.unwrap();
-    let name = photo["name"].as_str().unwrap().to_string();
+    let photo: Photo = read_both(response).await;
+    let name = photo.name;
     assert!(
         name.len() == 36 && name.ends_with(".jpg"),
         "a name the server made: {name}"
@@ -116,7 +117,7 @@ async fn photos_are_reencoded_without_exif_and_bombs_are_refused() {
         (1280, 960),
         "shrunk to a phone's size"
     );
-    let served = server.get(photo["url"].as_str().unwrap()).await;
+    let served = server.get(&photo.url).await;
     assert_eq!(served.status(), 200);
     assert_eq!(served.bytes().await.unwrap().as_ref(), stored.as_slice());
 

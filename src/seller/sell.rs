@@ -5,7 +5,7 @@
 //! closing the app loses nothing. In a lesson the same screens run as
 //! practice: nothing leaves the phone.
 
-use bazar_api::seller::{NewListing, default_names, suggested_price};
+use bazar_api::seller::{NewListing, Photo, default_names, suggested_price};
 use bazar_api::{Capacity, Fen, Product, ProductKind};
 use leptos::prelude::*;
 use serde::Serialize;
@@ -173,12 +173,8 @@ async fn upload(file: web_sys::File) -> Result<(String, String), FetchError> {
         ));
     }
     let text = response.text().await.map_err(|_| FetchError::Network)?;
-    let photo = crate::api::from_json::<serde_lite::Intermediate>(&text).ok_or(FetchError::Decode)?;
-    let field = |key: &str| photo.as_map()?.get(key)?.as_str().map(str::to_string);
-    match (field("name"), field("url")) {
-        (Some(name), Some(url)) => Ok((name, url)),
-        _ => Err(FetchError::Decode),
-    }
+    let photo = api::from_json::<Photo>(&text).ok_or(FetchError::Decode)?;
+    Ok((photo.name, photo.url))
 }
 
 #[component]

@@ -204,3 +204,19 @@ impl TestServer {
         self.dir
     }
 }
+
+/// The answer's body read by serde, as the server writes it, and by
+/// serde-lite, as the apps read it: the two must agree (see contract.rs).
+pub async fn read_both<T>(response: reqwest::Response) -> T
+where
+    T: serde::de::DeserializeOwned + serde_lite::Deserialize + PartialEq + std::fmt::Debug,
+{
+    let url = response.url().to_string();
+    let text = response.text().await.unwrap();
+    let by_serde: T = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"));
+    let value: serde_lite::Intermediate = serde_json::from_str(&text).unwrap();
+    let by_lite = <T as serde_lite::Deserialize>::deserialize(&value)
+        .unwrap_or_else(|e| panic!("{url}: serde-lite cannot read it ({e:?}): {text}"));
+    assert_eq!(by_lite, by_serde, "{url}");
+    by_serde
+}
