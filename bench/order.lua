@@ -17,9 +17,11 @@ end
 request = function()
   counter = counter + 1
   local key = string.format("%08x-%04x-4%03x-8%03x-%012x", math.random(0, 0x7fffffff), id, counter % 4096, math.random(0, 4095), counter)
-  local body = '{"customer":{"name":"Bench","phone":"13800138000","address":"Road 1","zone":"beijing"},' ..
+  -- A phone number per order: orders paid on delivery are limited per number.
+  local phone = string.format("139%08d", (id * 10000000 + counter) % 100000000)
+  local body = '{"customer":{"name":"Bench","phone":"' .. phone .. '","address":"Road 1","zone":"beijing"},' ..
     '"lines":[{"product_id":' .. product .. ',"quantity":1}],"payment":"on_delivery"}'
-  return wrk.format("POST", "/api/orders", {["Content-Type"] = "application/json", ["Idempotency-Key"] = key}, body)
+  return wrk.format("POST", "/api/orders", {["Content-Type"] = "application/json", ["Idempotency-Key"] = key, ["Sec-Fetch-Site"] = "same-origin"}, body)
 end
 
 response = function(status, headers, body)

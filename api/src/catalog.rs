@@ -147,6 +147,20 @@ impl ProductKind {
     pub fn parse(s: &str) -> Option<ProductKind> {
         ProductKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
+
+    /// The most of one product of this kind a customer may order at once,
+    /// unless the product sets its own: what a household buys, so that one
+    /// order can't take a family's whole week.
+    pub fn default_max_per_order(self) -> u32 {
+        match self {
+            ProductKind::Nang => 30,
+            ProductKind::Eggs => 6,
+            ProductKind::Honey => 6,
+            ProductKind::Quilt => 2,
+            ProductKind::DriedFruit => 10,
+            ProductKind::Other => 10,
+        }
+    }
 }
 
 /// How a product's availability is counted.
@@ -187,9 +201,24 @@ pub struct Product {
     pub capacity: Capacity,
     /// How many can still be ordered (this week, for weekly products).
     pub available: i64,
+    /// The most one order may take (see [`ProductKind::default_max_per_order`]);
+    /// 0 in a copy stored before the field existed: see [`Product::order_limit`].
+    #[serde(default)]
+    pub max_per_order: u32,
     /// Path of the product's picture.
     pub image: String,
     pub family: FamilySummary,
+}
+
+impl Product {
+    /// The most of this product one order may take.
+    pub fn order_limit(&self) -> u32 {
+        if self.max_per_order == 0 {
+            self.kind.default_max_per_order()
+        } else {
+            self.max_per_order
+        }
+    }
 }
 
 /// A family with its story, as on the family page and the product page.

@@ -27,6 +27,10 @@ pub struct OrderSummary {
     pub zone: Localized,
     pub items: u32,
     pub total_fen: Fen,
+    /// Why the center should look at it first (`bazar_api::order::flag`):
+    /// such orders lead the queue.
+    #[serde(default)]
+    pub flag: Option<String>,
 }
 
 /// `GET /api/center/orders[?status=]`: counts of every status and the orders of one.

@@ -9,6 +9,76 @@ use crate::{Fen, FieldError, Localized, ProductKind};
 pub const MAX_QUANTITY: u32 = 999;
 /// The most lines one order may have.
 pub const MAX_LINES: usize = 50;
+/// The most an order paid on delivery may be worth (nobody has paid for it
+/// yet): ¥1,500, two of the dearest quilts.
+pub const MAX_UNPAID: Fen = Fen(150_000);
+/// Orders to be paid on delivery that one phone number may have open (not
+/// delivered or cancelled) at once.
+pub const MAX_OPEN_UNPAID_PER_PHONE: u32 = 3;
+
+/// Why an order is refused although every field is well formed, or why it
+/// is shown first to the center. Each names the limit it met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hoarding {
+    /// Line `line` asks for more than the product's `max` per order.
+    OverMaxPerOrder { line: usize, max: u32 },
+    /// An order paid on delivery worth more than [`MAX_UNPAID`].
+    UnpaidTooDear,
+    /// The phone has [`MAX_OPEN_UNPAID_PER_PHONE`] unpaid orders open.
+    TooManyOpenUnpaid,
+}
+
+impl Hoarding {
+    /// The field error the customer sees; its code names the limit.
+    pub fn field_error(self) -> FieldError {
+        match self {
+            Hoarding::OverMaxPerOrder { line, max } => {
+                FieldError::new(format!("lines[{line}].quantity"), format!("max_per_order:{max}"))
+            }
+            Hoarding::UnpaidTooDear => FieldError::new("payment", format!("unpaid_limit:{}", MAX_UNPAID.0)),
+            Hoarding::TooManyOpenUnpaid => FieldError::new(
+                "customer.phone",
+                format!("open_unpaid_limit:{MAX_OPEN_UNPAID_PER_PHONE}"),
+            ),
+        }
+    }
+}
+
+/// Line `line` asking for `quantity` of a product that allows `max` per
+/// order: refused when over it.
+pub fn over_max_per_order(line: usize, quantity: u32, max: u32) -> Option<Hoarding> {
+    (quantity > max).then_some(Hoarding::OverMaxPerOrder { line, max })
+}
+
+/// The limits of an order nobody has paid for yet, given its total and how
+/// many unpaid orders the phone has open already. Every broken one is named.
+pub fn unpaid_limits(total: Fen, payment: PaymentMethod, open_unpaid: u32) -> Vec<Hoarding> {
+    let mut found = Vec::new();
+    if payment == PaymentMethod::OnDelivery {
+        if total > MAX_UNPAID {
+            found.push(Hoarding::UnpaidTooDear);
+        }
+        if open_unpaid >= MAX_OPEN_UNPAID_PER_PHONE {
+            found.push(Hoarding::TooManyOpenUnpaid);
+        }
+    }
+    found
+}
+
+/// Why the center should look at an order before the others, if it should:
+/// an unpaid order from a phone with another one open, or worth more than
+/// half the unpaid limit.
+pub fn flag(total: Fen, payment: PaymentMethod, open_unpaid: u32) -> Option<&'static str> {
+    if payment != PaymentMethod::OnDelivery {
+        None
+    } else if open_unpaid > 0 {
+        Some("repeat_unpaid")
+    } else if total.0 * 2 > MAX_UNPAID.0 {
+        Some("dear_unpaid")
+    } else {
+        None
+    }
+}
 /// Length limits of the customer's fields, in characters.
 pub const MAX_NAME: usize = 50;
 pub const MAX_ADDRESS: usize = 200;
@@ -509,6 +579,48 @@ mod tests {
         assert_eq!(week_index(sunday_night - 6 * 86_400), week_index(sunday_night));
     }
 
+    #[test]
+    fn a_hoarding_order_is_refused_naming_each_limit() {
+        let on_delivery = PaymentMethod::OnDelivery;
+        assert_eq!(over_max_per_order(0, 6, 6), None);
+        assert_eq!(
+            over_max_per_order(1, 7, 6),
+            Some(Hoarding::OverMaxPerOrder { line: 1, max: 6 })
+        );
+        assert!(unpaid_limits(MAX_UNPAID, on_delivery, MAX_OPEN_UNPAID_PER_PHONE - 1).is_empty());
+        assert_eq!(
+            unpaid_limits(Fen(MAX_UNPAID.0 + 1), on_delivery, MAX_OPEN_UNPAID_PER_PHONE),
+            vec![Hoarding::UnpaidTooDear, Hoarding::TooManyOpenUnpaid]
+        );
+        assert!(
+            unpaid_limits(Fen(MAX_UNPAID.0 * 3), PaymentMethod::BankTransfer, 9).is_empty(),
+            "a paid order is worth what it is worth"
+        );
+        let error = Hoarding::OverMaxPerOrder { line: 3, max: 6 }.field_error();
+        assert_eq!(
+            (error.field.as_str(), error.code.as_str()),
+            ("lines[3].quantity", "max_per_order:6")
+        );
+        assert_eq!(Hoarding::UnpaidTooDear.field_error().code, "unpaid_limit:150000");
+        assert_eq!(
+            Hoarding::TooManyOpenUnpaid.field_error().code,
+            "open_unpaid_limit:3"
+        );
+    }
+
+    #[test]
+    fn unpaid_orders_that_look_like_hoarding_are_flagged() {
+        let on_delivery = PaymentMethod::OnDelivery;
+        assert_eq!(flag(Fen(5_000), on_delivery, 0), None);
+        assert_eq!(flag(Fen(5_000), on_delivery, 1), Some("repeat_unpaid"));
+        assert_eq!(flag(Fen(MAX_UNPAID.0 / 2), on_delivery, 0), None);
+        assert_eq!(
+            flag(Fen(MAX_UNPAID.0 / 2 + 1), on_delivery, 0),
+            Some("dear_unpaid")
+        );
+        assert_eq!(flag(Fen(MAX_UNPAID.0), PaymentMethod::BankTransfer, 2), None);
+    }
+
     proptest! {
         #[test]
         fn subtotal_is_the_sum_of_lines(lines in proptest::collection::vec((1u32..=MAX_QUANTITY, 1i64..10_000_000), 0..MAX_LINES)) {
@@ -545,6 +657,16 @@ mod tests {
         fn a_week_has_seven_days(t in 0i64..4_000_000_000) {
             let w = week_index(t);
             prop_assert!(week_index(t + 7 * 86_400) == w + 1);
+        }
+
+        #[test]
+        fn a_quantity_is_refused_exactly_when_over_its_maximum(quantity in 1u32..=MAX_QUANTITY, max in 1u32..=100) {
+            prop_assert_eq!(over_max_per_order(0, quantity, max).is_some(), quantity > max);
+        }
+
+        #[test]
+        fn unpaid_orders_within_the_limits_pass(total in 0i64..=MAX_UNPAID.0, open in 0..MAX_OPEN_UNPAID_PER_PHONE) {
+            prop_assert!(unpaid_limits(Fen(total), PaymentMethod::OnDelivery, open).is_empty());
         }
     }
 }

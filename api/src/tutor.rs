@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LectureState {
-    /// The room code the phones typed or scanned: four digits.
+    /// The room code the phones typed or scanned: eight digits.
     pub code: String,
     /// The hub whose recorded narration the phones play.
     pub hub: String,
@@ -68,18 +68,40 @@ impl PhoneReport {
     }
 }
 
-/// Whether `code` is a room code: four digits.
-pub fn is_room_code(code: &str) -> bool {
-    code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())
+/// How many steps each lesson has, lesson by lesson: the server checks a
+/// lecture's step and a recording's clip against it (the app's lesson table
+/// is tested to match it).
+pub const LESSON_STEPS: [u32; 4] = [4, 9, 10, 4];
+
+/// Whether lesson `lesson` has a step `step`.
+pub fn is_step(lesson: u32, step: u32) -> bool {
+    usize::try_from(lesson)
+        .ok()
+        .and_then(|l| LESSON_STEPS.get(l))
+        .is_some_and(|steps| step < *steps)
 }
 
-/// Whether `clip` names a narration clip: `l{lesson}s{step}` or a hint,
-/// lowercase letters, digits and dashes.
+/// The digits of a room code: 10^8 codes, typed on a keypad as two groups
+/// of four or scanned from the QR code.
+pub const ROOM_CODE_LEN: usize = 8;
+
+/// Whether `code` is a room code: eight digits.
+pub fn is_room_code(code: &str) -> bool {
+    code.len() == ROOM_CODE_LEN && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `clip` names a narration clip of the lesson table: a step's
+/// `l{lesson}-s{step}`, or `hint` (said after a wrong tap).
 pub fn is_clip_name(clip: &str) -> bool {
-    (2..=40).contains(&clip.len())
-        && clip
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    if clip == "hint" {
+        return true;
+    }
+    let Some((lesson, step)) = clip.strip_prefix('l').and_then(|rest| rest.split_once("-s")) else {
+        return false;
+    };
+    // One spelling per number: no sign, no leading zero.
+    let number = |s: &str| s.parse::<u32>().ok().filter(|n| n.to_string() == s);
+    matches!((number(lesson), number(step)), (Some(l), Some(s)) if is_step(l, s))
 }
 
 #[cfg(test)]
@@ -88,11 +110,24 @@ mod tests {
 
     #[test]
     fn codes_and_clips() {
-        assert!(is_room_code("0427"));
-        assert!(!is_room_code("42a7"));
-        assert!(!is_room_code("04271"));
+        assert!(is_room_code("04271234"));
+        assert!(
+            !is_room_code("0427"),
+            "four digits are far too few to be unguessable"
+        );
+        assert!(!is_room_code("0427a234"));
+        assert!(!is_room_code("042712345"));
         assert!(is_clip_name("l1-s2"));
+        assert!(is_clip_name("l2-s9"));
+        assert!(is_clip_name("hint"));
+        assert!(!is_clip_name("l2-s10"), "lesson 2 has ten steps");
+        assert!(!is_clip_name("l4-s0"), "there are four lessons");
+        assert!(!is_clip_name("l1-s02x"));
+        assert!(!is_clip_name("l01-s1"));
+        assert!(!is_clip_name("l1-s+1"));
+        assert!(!is_clip_name("made-up-clip"));
         assert!(!is_clip_name("../x"));
+        assert!(is_step(0, 3) && !is_step(0, 4) && !is_step(u32::MAX, 0));
         assert!(
             PhoneReport {
                 phone: "abcdef123456".into(),

@@ -1,9 +1,9 @@
 //! The JSON routes under /api, and their OpenAPI description.
 
-use std::net::SocketAddr;
-
 use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
+
+use crate::client::Client;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -376,13 +376,13 @@ fn is_uuid(key: &str) -> bool {
     ))]
 async fn place_order(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     headers: HeaderMap,
     body: Result<Json<OrderRequest>, JsonRejection>,
 ) -> Result<Response, AppError> {
     state
         .order_limiter
-        .check(addr.ip())
+        .check(client)
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     let key = headers
         .get("idempotency-key")
@@ -434,6 +434,11 @@ async fn place_order(
                 "unknown_zone",
             )]));
         }
+        Placement::Hoarding(limits) => {
+            return Err(AppError::Validation(
+                limits.into_iter().map(|h| h.field_error()).collect(),
+            ));
+        }
     };
     Ok((status, [(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
@@ -466,12 +471,12 @@ async fn track_order(
 ))]
 async fn trace(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Trace>, AppError> {
     state
         .trace_limiter
-        .check(addr.ip())
+        .check(client)
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     let Path(code) = code?;
     let code = bazar_api::trace::normalize_code(&code).ok_or(AppError::NotFound)?;

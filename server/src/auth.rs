@@ -1,7 +1,7 @@
 //! Signing in and out, sessions in an HttpOnly cookie, the role checks every
 //! protected route makes, password hashing, and the cross-site request guard.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -9,7 +9,7 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -17,6 +17,7 @@ use bazar_api::account::{KeyCardSignIn, Me, Role, SignIn};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::client::Client;
 use crate::error::AppError;
 use crate::store::Account;
 
@@ -102,13 +103,18 @@ async fn verify_password(hash: Option<String>, password: String) -> bool {
 
 /// The session token the browser sent, if any.
 fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
+/// The value of the cookie `name` when it is a token: 64 hex digits.
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_string())
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -120,8 +126,12 @@ pub fn over_https(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
-/// The origin the browser reached us on, for links printed on cards and labels.
-pub fn public_origin(headers: &HeaderMap) -> String {
+/// The origin printed on cards and labels: `BAZAR_PUBLIC_URL`, or else the
+/// one the browser reached us on.
+pub fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.clone();
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -130,7 +140,11 @@ pub fn public_origin(headers: &HeaderMap) -> String {
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
         })
         .unwrap_or("localhost");
-    let scheme = if over_https(headers) { "https" } else { "http" };
+    let scheme = if state.over_https(headers) {
+        "https"
+    } else {
+        "http"
+    };
     format!("{scheme}://{host}")
 }
 
@@ -183,57 +197,139 @@ async fn start(
     let mut response = Json(me(&account)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie(&token, hours, over_https(headers)),
+        session_cookie(&token, hours, state.over_https(headers)),
     );
     Ok(response)
 }
 
+/// The device cookie's name: a random token a browser gets when it signs
+/// an account in, so that later it is known as a device of that account.
+pub const DEVICE_COOKIE: &str = "bazar_device";
+
+/// Past this many failures on one username in the window (from anywhere),
+/// sign-ins from devices that never signed it in wait this long first.
+const SLOW_DOWN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// How long a sign-in waits for a free hashing slot before answering 429.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+fn device_cookie(token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{DEVICE_COOKIE}={token}; Path=/api/auth; HttpOnly; SameSite=Strict; Max-Age=31536000{secure}"
+    ))
+    .expect("a cookie of hex digits is a valid header")
+}
+
+/// The attempts a password sign-in counted before hashing; given back when
+/// it succeeds.
+struct Reserved<'a> {
+    state: &'a AppState,
+    client: IpAddr,
+    account: Option<(String, IpAddr)>,
+}
+
+impl Reserved<'_> {
+    fn release(self) {
+        self.state.sign_in_failures.release(&self.client);
+        if let Some(pair) = &self.account {
+            self.state.account_address_failures.release(pair);
+        }
+    }
+}
+
 /// Signs an operator or trainer in with a username and password.
-/// Failures are throttled per address and per account.
+///
+/// Every attempt is counted before its password is hashed (given back when
+/// it succeeds), so attempts sent all at once can't outrun the limits: 10
+/// failures from one address, 5 on one username from one address. Failures
+/// on one username from anywhere past 50 slow it down, but never lock it:
+/// a browser that signed the account in before (its device cookie) goes
+/// straight through. At most as many hashes run as there are cores; a
+/// sign-in that finds none free within a second gets 429.
 #[utoipa::path(post, path = "/api/auth/sign-in", request_body = SignIn, responses(
     (status = 200, description = "Signed in; the session cookie is set", body = Me),
     (status = 400, description = "The body is not JSON", body = bazar_api::ApiError),
     (status = 401, description = "Unknown username or wrong password", body = bazar_api::ApiError),
     (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 422, description = "Malformed body", body = bazar_api::ApiError),
-    (status = 429, description = "Too many failed sign-ins; see Retry-After", body = bazar_api::ApiError),
+    (status = 429, description = "Too many failed sign-ins, or too many at once; see Retry-After", body = bazar_api::ApiError),
 ))]
 pub async fn sign_in(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     headers: HeaderMap,
     body: Result<Json<SignIn>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let Json(request) = body?;
     let too_many = |retry_after| AppError::TooManyRequests { retry_after };
-    state.sign_in_failures.blocked(addr.ip()).map_err(too_many)?;
     let username = request.username.trim().to_ascii_lowercase();
     if username.len() > 64 || request.password.len() > 256 {
         return Err(AppError::Unauthorized);
     }
-    state
-        .account_failures
-        .blocked(username.clone())
-        .map_err(too_many)?;
     let found = state.store.password_of(&username).await?;
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let known_device = match (&found, &device) {
+        (Some((id, _)), Some(token)) => state.store.is_trusted_device(*id, &hash_token(token)).await?,
+        _ => false,
+    };
+
+    state.sign_in_failures.reserve(client).map_err(too_many)?;
+    let mut reserved = Reserved {
+        state: &state,
+        client,
+        account: None,
+    };
+    if !known_device {
+        let pair = (username.clone(), client);
+        if let Err(wait) = state.account_address_failures.reserve(pair.clone()) {
+            reserved.release();
+            return Err(too_many(wait));
+        }
+        reserved.account = Some(pair);
+        if state.account_failures.used(&username) >= ACCOUNT_FAILURES_BEFORE_SLOW_DOWN {
+            tokio::time::sleep(SLOW_DOWN).await;
+        }
+    }
+    let Ok(Ok(hashing)) = tokio::time::timeout(HASH_WAIT, state.hashing.clone().acquire_owned()).await else {
+        reserved.release();
+        return Err(too_many(1));
+    };
     let (id, hash) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
-    match (id, verify_password(hash, request.password).await) {
-        (Some(id), true) => start(&state, &headers, id, None, STAFF_HOURS).await,
+    let verified = verify_password(hash, request.password).await;
+    drop(hashing);
+    match (id, verified) {
+        (Some(id), true) => {
+            reserved.release();
+            let mut response = start(&state, &headers, id, None, STAFF_HOURS).await?;
+            if !known_device {
+                let token = random_secret();
+                state.store.trust_device(id, &hash_token(&token)).await?;
+                response.headers_mut().append(
+                    header::SET_COOKIE,
+                    device_cookie(&token, state.over_https(&headers)),
+                );
+            }
+            Ok(response)
+        }
         _ => {
-            state.sign_in_failures.hit(addr.ip());
-            state.account_failures.hit(username);
-            tracing::info!(ip = %addr.ip(), "failed sign-in");
+            let _ = state.account_failures.check(username);
+            tracing::info!(ip = %client, "failed sign-in");
             Err(AppError::Unauthorized)
         }
     }
 }
 
+/// See [`sign_in`]: the failures on one username past which it slows down.
+const ACCOUNT_FAILURES_BEFORE_SLOW_DOWN: u32 = 50;
+
 /// Signs a family's phone in with the token of its printed key card.
-/// Failures are throttled per address only: the token can't be guessed, and
-/// no one can lock a family out by failing on purpose.
+/// Attempts are counted per address before the card is looked up (given
+/// back when it works): the token can't be guessed, and no one can lock a
+/// family out by failing on purpose.
 #[utoipa::path(post, path = "/api/auth/key-card", request_body = KeyCardSignIn, responses(
     (status = 200, description = "Signed in; the session cookie is set", body = Me),
     (status = 400, description = "The body is not JSON", body = bazar_api::ApiError),
@@ -244,14 +340,14 @@ pub async fn sign_in(
 ))]
 pub async fn key_card_sign_in(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     headers: HeaderMap,
     body: Result<Json<KeyCardSignIn>, JsonRejection>,
 ) -> Result<Response, AppError> {
     let Json(request) = body?;
     state
         .sign_in_failures
-        .blocked(addr.ip())
+        .reserve(client)
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
     let token = request.token.trim().to_ascii_lowercase();
     let card = if token.len() == 64 {
@@ -260,11 +356,11 @@ pub async fn key_card_sign_in(
         None
     };
     match card {
-        Some((account, card)) => start(&state, &headers, account, Some(card), FAMILY_HOURS).await,
-        None => {
-            state.sign_in_failures.hit(addr.ip());
-            Err(AppError::Unauthorized)
+        Some((account, card)) => {
+            state.sign_in_failures.release(&client);
+            start(&state, &headers, account, Some(card), FAMILY_HOURS).await
         }
+        None => Err(AppError::Unauthorized),
     }
 }
 
@@ -287,7 +383,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resu
     }
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_cookie(over_https(&headers)))],
+        [(header::SET_COOKIE, clear_cookie(state.over_https(&headers)))],
     )
         .into_response())
 }
@@ -305,7 +401,7 @@ pub async fn sign_out_everywhere(
     state.store.end_sessions_of(account.id).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_cookie(over_https(&headers)))],
+        [(header::SET_COOKIE, clear_cookie(state.over_https(&headers)))],
     )
         .into_response())
 }
@@ -360,33 +456,41 @@ impl FromRequestParts<AppState> for FamilySession {
     }
 }
 
-/// Refuses requests that change something when a browser says they come
-/// from another site (`Sec-Fetch-Site`) or carry another `Origin`: with the
-/// SameSite=Strict cookie, no page elsewhere can act for a signed-in user.
+/// Lets a request that changes something through only when it says it
+/// comes from this site: `Sec-Fetch-Site: same-origin` (every current
+/// browser sends it), or an `Origin` of this host (older browsers send it
+/// on every POST). A request that says neither, or says another site, is
+/// refused: with the SameSite=Strict cookie, no page elsewhere, and no form
+/// or `text/plain` request without these headers, can act for a signed-in
+/// user.
 pub async fn cross_site_guard(request: Request<Body>, next: axum::middleware::Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
-    let headers = request.headers();
-    let site_ok = headers
-        .get("sec-fetch-site")
-        .map(|v| matches!(v.as_bytes(), b"same-origin" | b"none"))
-        .unwrap_or(true);
-    let origin_ok = match headers.get(header::ORIGIN) {
-        None => true,
-        Some(origin) => {
-            let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
-            let origin = origin.as_bytes();
-            let authority = origin
-                .strip_prefix(b"https://")
-                .or_else(|| origin.strip_prefix(b"http://"));
-            authority.is_some() && authority == host
-        }
-    };
-    if site_ok && origin_ok {
+    if same_origin(request.headers()) {
         next.run(request).await
     } else {
         AppError::CrossSite.into_response()
+    }
+}
+
+/// Whether the browser says this request comes from this site (see
+/// [`cross_site_guard`]). What one header says against the other is refused.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let site = headers
+        .get("sec-fetch-site")
+        .map(|v| matches!(v.as_bytes(), b"same-origin" | b"none"));
+    let origin = headers.get(header::ORIGIN).map(|origin| {
+        let host = headers.get(header::HOST).map(HeaderValue::as_bytes);
+        let origin = origin.as_bytes();
+        let authority = origin
+            .strip_prefix(b"https://")
+            .or_else(|| origin.strip_prefix(b"http://"));
+        authority.is_some() && authority == host
+    });
+    match (site, origin) {
+        (None, None) => false,
+        (site, origin) => site.unwrap_or(true) && origin.unwrap_or(true),
     }
 }
 
@@ -410,6 +514,33 @@ mod tests {
                 .is_err()
         );
         assert_ne!(hash, hash_password("correct horse battery"), "salted");
+    }
+
+    #[test]
+    fn only_what_says_it_is_from_this_site_may_change_anything() {
+        let headers = |pairs: &[(&'static str, &'static str)]| {
+            let mut map = HeaderMap::new();
+            map.insert(header::HOST, HeaderValue::from_static("shop.example"));
+            for (name, value) in pairs {
+                map.insert(*name, HeaderValue::from_static(value));
+            }
+            map
+        };
+        assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(same_origin(&headers(&[("origin", "https://shop.example")])));
+        assert!(same_origin(&headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "http://shop.example")
+        ])));
+        assert!(!same_origin(&headers(&[])), "neither header");
+        assert!(!same_origin(&headers(&[("content-type", "text/plain")])));
+        assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!same_origin(&headers(&[("origin", "https://evil.example")])));
+        assert!(!same_origin(&headers(&[
+            ("sec-fetch-site", "same-origin"),
+            ("origin", "https://evil.example")
+        ])));
+        assert!(!same_origin(&headers(&[("origin", "null")])));
     }
 
     #[test]

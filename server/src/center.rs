@@ -206,7 +206,7 @@ async fn full_label(
     code: &str,
 ) -> Result<Label, AppError> {
     let mut label = state.store.label(hub_id, code).await?.ok_or(AppError::NotFound)?;
-    label.trace_url = format!("{}/trace/{}", public_origin(headers), label.trace_code);
+    label.trace_url = format!("{}/trace/{}", public_origin(state, headers), label.trace_code);
     label.qr_svg = crate::qr::svg(&label.trace_url);
     Ok(label)
 }
@@ -364,7 +364,7 @@ async fn issue_key_card(
         .await?
         .ok_or(AppError::NotFound)?;
     // The token travels in the fragment, which browsers never send to a server.
-    let url = format!("{}/seller#key={token}", public_origin(&headers));
+    let url = format!("{}/seller#key={token}", public_origin(&state, &headers));
     let card = KeyCard {
         family_id: family.id,
         names: family.names,

@@ -47,6 +47,16 @@ pub struct Config {
     /// (for load tests from one address).
     #[arg(long, env = "BAZAR_RATE_LIMITS", default_value = "on", value_parser = ["on", "off"])]
     pub rate_limits: String,
+    /// Proxies in front of the server whose `X-Forwarded-For` names the
+    /// client, as CIDRs separated by commas (e.g. `127.0.0.1,10.0.0.0/8`).
+    /// Without it every address is the client's own.
+    #[arg(long, env = "BAZAR_TRUSTED_PROXIES", default_value = "", value_parser = crate::client::TrustedProxies::parse)]
+    pub trusted_proxies: crate::client::TrustedProxies,
+    /// The address the public reaches the shop on, e.g.
+    /// `https://bazar.example`: printed links use it, and when it is https
+    /// cookies are always `Secure` and HSTS is sent.
+    #[arg(long, env = "BAZAR_PUBLIC_URL")]
+    pub public_url: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -16,8 +16,14 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("the body must be JSON (Content-Type: application/json)")]
     UnsupportedMediaType,
+    /// A body of the wrong kind, and what was expected.
+    #[error("{0}")]
+    WrongMediaType(String),
     #[error("the body is too large")]
     PayloadTooLarge,
+    /// Too large, and why.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("this Idempotency-Key was used for another order")]
     KeyReused,
     #[error("some lines are sold out")]
@@ -77,7 +83,13 @@ impl IntoResponse for AppError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 ErrorCode::UnsupportedMediaType,
             ),
-            AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            AppError::WrongMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::UnsupportedMediaType,
+            ),
+            AppError::PayloadTooLarge | AppError::TooLarge(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
+            }
             AppError::KeyReused => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::IdempotencyMismatch),
             AppError::SoldOut(..) => (StatusCode::CONFLICT, ErrorCode::SoldOut),
             AppError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),

@@ -18,22 +18,30 @@ use std::task::{Context, Poll, ready};
 /// - `Content-Security-Policy: default-src 'none'; frame-ancestors 'none'`
 ///   unless the handler set its own (JSON and files are never pages; the
 ///   apps' pages set their policy);
-/// - `Strict-Transport-Security` when the request came over HTTPS through a
-///   proxy (`X-Forwarded-Proto: https`).
+/// - `Strict-Transport-Security` when the public address is https
+///   (`BAZAR_PUBLIC_URL`), or without one when the request came over HTTPS
+///   through a proxy (`X-Forwarded-Proto: https`).
 #[derive(Clone, Copy, Debug, Default)]
-pub struct SecurityHeadersLayer;
+pub struct SecurityHeadersLayer {
+    /// What `BAZAR_PUBLIC_URL` says: always https, never, or ask the proxy.
+    pub https: Option<bool>,
+}
 
 impl<S> tower::Layer<S> for SecurityHeadersLayer {
     type Service = SecurityHeaders<S>;
 
     fn layer(&self, inner: S) -> SecurityHeaders<S> {
-        SecurityHeaders { inner }
+        SecurityHeaders {
+            inner,
+            https: self.https,
+        }
     }
 }
 
 #[derive(Clone, Debug)]
 pub struct SecurityHeaders<S> {
     inner: S,
+    https: Option<bool>,
 }
 
 impl<S, B, R> tower::Service<Request<B>> for SecurityHeaders<S>
@@ -49,10 +57,9 @@ where
     }
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
-        let over_https = request
-            .headers()
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+        let over_https = self
+            .https
+            .unwrap_or_else(|| crate::auth::over_https(request.headers()));
         SecurityHeadersFuture {
             inner: self.inner.call(request),
             over_https,

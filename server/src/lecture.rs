@@ -1,9 +1,17 @@
 //! Live lectures: a trainer's room, held in memory (a lecture lasts an hour
 //! and nothing in it must outlive a restart), whose current step every phone
 //! that joined follows over server-sent events.
+//!
+//! Bounded on every side: room codes are eight random digits (10^8, so a
+//! room is found by its QR code or by being told, not by guessing; look-ups
+//! and joins are throttled per address), a trainer has at most
+//! [`ROOMS_PER_TRAINER`] rooms open and the server [`MAX_ROOMS`], a room
+//! counts at most [`MAX_PHONES`] phones and only the lesson table's steps,
+//! and event streams are capped per room and in all.
 
 use std::collections::{BTreeSet, HashMap};
 use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -15,21 +23,36 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bazar_api::account::Role;
-use bazar_api::tutor::{Lecture, LectureState, LectureStep, PhoneReport, is_room_code};
+use bazar_api::tutor::{
+    Lecture, LectureState, LectureStep, PhoneReport, ROOM_CODE_LEN, is_room_code, is_step,
+};
 use futures_util::StreamExt;
 use tokio::sync::watch;
 use tokio_stream::wrappers::WatchStream;
 
 use crate::AppState;
 use crate::auth::{Session, public_origin};
+use crate::client::Client;
 use crate::error::AppError;
 
 /// A room closes this long after its trainer last moved it.
 const ROOM_LIFETIME: Duration = Duration::from_secs(6 * 3600);
+/// Rooms one trainer may have open; opening another closes their oldest.
+pub const ROOMS_PER_TRAINER: usize = 3;
+/// Rooms open on the server in all.
+pub const MAX_ROOMS: usize = 1000;
+/// Phones counted in one room: a lecture hall, not a stadium.
+pub const MAX_PHONES: usize = 500;
+/// Event streams open on one room (a phone that reconnects may briefly
+/// hold two), and in all.
+pub const STREAMS_PER_ROOM: usize = 2 * MAX_PHONES;
+pub const MAX_STREAMS: usize = 5000;
 
 struct Room {
     trainer: i64,
     touched: Instant,
+    /// Its event streams open now.
+    streams: Arc<AtomicUsize>,
     joined: BTreeSet<String>,
     finished: HashMap<(u32, u32), BTreeSet<String>>,
     state: watch::Sender<LectureState>,
@@ -51,6 +74,43 @@ impl Room {
 #[derive(Clone, Default)]
 pub struct Lectures {
     rooms: Arc<Mutex<HashMap<String, Room>>>,
+    /// Event streams open now, on every room.
+    streams: Arc<AtomicUsize>,
+}
+
+/// One open event stream, counted on its room and in all until dropped.
+struct StreamSlot {
+    room: Arc<AtomicUsize>,
+    all: Arc<AtomicUsize>,
+}
+
+impl StreamSlot {
+    /// Takes a slot when both counts are under their caps.
+    fn take(room: &Arc<AtomicUsize>, all: &Arc<AtomicUsize>) -> Option<StreamSlot> {
+        let under = |count: &AtomicUsize, cap: usize| {
+            count
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| (n < cap).then_some(n + 1))
+                .is_ok()
+        };
+        if !under(all, MAX_STREAMS) {
+            return None;
+        }
+        if !under(room, STREAMS_PER_ROOM) {
+            all.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(StreamSlot {
+            room: room.clone(),
+            all: all.clone(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        self.room.fetch_sub(1, Ordering::SeqCst);
+        self.all.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Lectures {
@@ -74,8 +134,45 @@ fn room_code(path: Result<Path<String>, PathRejection>) -> Result<String, AppErr
     is_room_code(&code).then_some(code).ok_or(AppError::NotFound)
 }
 
-fn lecture(state: LectureState, headers: &HeaderMap) -> Lecture {
-    let join_url = format!("{}/seller/join#{}", public_origin(headers), state.code);
+/// Throttles room look-ups and joins per address.
+fn throttle(state: &AppState, client: Client) -> Result<(), AppError> {
+    state
+        .room_limiter
+        .check(client.0)
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })
+}
+
+/// 422 unless the lesson table has this step.
+fn check_step(lesson: u32, step: u32) -> Result<(), AppError> {
+    if is_step(lesson, step) {
+        Ok(())
+    } else {
+        Err(AppError::Validation(vec![bazar_api::FieldError::new(
+            "step", "unknown",
+        )]))
+    }
+}
+
+/// A new room code, not in use: eight random digits. A few tries at most
+/// (with 10^8 codes and at most [`MAX_ROOMS`] rooms, the first try almost
+/// always does), so opening a room never loops.
+fn new_code(rooms: &HashMap<String, Room>) -> Option<String> {
+    (0..8).find_map(|_| {
+        let mut bytes = [0u8; 4];
+        getrandom::getrandom(&mut bytes).expect("the OS random source works");
+        // 2^32 is not a multiple of 10^8: the first codes are a little more
+        // likely, by less than 2.4 %, which costs a guesser nothing useful.
+        let code = format!(
+            "{:0width$}",
+            u32::from_le_bytes(bytes) % 100_000_000,
+            width = ROOM_CODE_LEN
+        );
+        (!rooms.contains_key(&code)).then_some(code)
+    })
+}
+
+fn lecture(app: &AppState, state: LectureState, headers: &HeaderMap) -> Lecture {
+    let join_url = format!("{}/seller/join#{}", public_origin(app, headers), state.code);
     Lecture {
         qr_svg: crate::qr::svg(&join_url),
         join_url,
@@ -90,7 +187,8 @@ fn lecture(state: LectureState, headers: &HeaderMap) -> Lecture {
     (status = 201, description = "The new room", body = Lecture),
     (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not a trainer", body = bazar_api::ApiError),
-    (status = 422, description = "Malformed body", body = bazar_api::ApiError),
+    (status = 422, description = "Malformed body, or a step the lessons don't have", body = bazar_api::ApiError),
+    (status = 429, description = "Too many rooms open on the server; see Retry-After", body = bazar_api::ApiError),
 ))]
 pub async fn open(
     State(state): State<AppState>,
@@ -102,16 +200,22 @@ pub async fn open(
         return Err(AppError::Forbidden);
     }
     let Json(start) = body?;
+    check_step(start.lesson, start.step)?;
     let mut rooms = state.lectures.lock();
     rooms.retain(|_, r| r.touched.elapsed() < ROOM_LIFETIME);
-    let code = loop {
-        let mut bytes = [0u8; 2];
-        getrandom::getrandom(&mut bytes).expect("the OS random source works");
-        let code = format!("{:04}", u16::from_le_bytes(bytes) % 10_000);
-        if !rooms.contains_key(&code) {
-            break code;
-        }
-    };
+    let mut own: Vec<(Instant, String)> = rooms
+        .iter()
+        .filter(|(_, r)| r.trainer == account.id)
+        .map(|(code, r)| (r.touched, code.clone()))
+        .collect();
+    own.sort();
+    for (_, code) in own.iter().take((own.len() + 1).saturating_sub(ROOMS_PER_TRAINER)) {
+        rooms.remove(code);
+    }
+    if rooms.len() >= MAX_ROOMS {
+        return Err(AppError::TooManyRequests { retry_after: 60 });
+    }
+    let code = new_code(&rooms).ok_or(AppError::TooManyRequests { retry_after: 1 })?;
     let initial = LectureState {
         code: code.clone(),
         hub: account.hub_slug.clone(),
@@ -127,12 +231,14 @@ pub async fn open(
         Room {
             trainer: account.id,
             touched: Instant::now(),
+            streams: Arc::default(),
             joined: BTreeSet::new(),
             finished: HashMap::new(),
             state: sender,
         },
     );
-    Ok((StatusCode::CREATED, Json(lecture(initial, &headers))).into_response())
+    drop(rooms);
+    Ok((StatusCode::CREATED, Json(lecture(&state, initial, &headers))).into_response())
 }
 
 /// Where a lecture is now.
@@ -140,16 +246,22 @@ pub async fn open(
     (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "The lecture", body = Lecture),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
+    (status = 429, description = "Too many look-ups from this address; see Retry-After", body = bazar_api::ApiError),
 ))]
 pub async fn current(
     State(state): State<AppState>,
+    client: Client,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Lecture>, AppError> {
+    throttle(&state, client)?;
     let code = room_code(path)?;
-    let rooms = state.lectures.lock();
-    let room = rooms.get(&code).ok_or(AppError::NotFound)?;
-    Ok(Json(lecture(room.state.borrow().clone(), &headers)))
+    let now = {
+        let rooms = state.lectures.lock();
+        let room = rooms.get(&code).ok_or(AppError::NotFound)?;
+        room.state.borrow().clone()
+    };
+    Ok(Json(lecture(&state, now, &headers)))
 }
 
 /// The trainer moves the lecture to a step (or blanks the projector).
@@ -171,6 +283,7 @@ pub async fn step(
 ) -> Result<Json<LectureState>, AppError> {
     let code = room_code(path)?;
     let Json(to) = body?;
+    check_step(to.lesson, to.step)?;
     let mut rooms = state.lectures.lock();
     let room = rooms.get_mut(&code).ok_or(AppError::NotFound)?;
     if room.trainer != account.id {
@@ -193,22 +306,30 @@ pub async fn step(
     (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
     (status = 200, description = "Events whose data is a LectureState", content_type = "text/event-stream"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
+    (status = 429, description = "Too many look-ups from this address, or too many streams open; see Retry-After", body = bazar_api::ApiError),
 ))]
 pub async fn events(
     State(state): State<AppState>,
+    client: Client,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, AppError> {
+    throttle(&state, client)?;
     let code = room_code(path)?;
-    let receiver = {
+    let (receiver, slot) = {
         let rooms = state.lectures.lock();
-        rooms.get(&code).ok_or(AppError::NotFound)?.state.subscribe()
+        let room = rooms.get(&code).ok_or(AppError::NotFound)?;
+        let slot = StreamSlot::take(&room.streams, &state.lectures.streams)
+            .ok_or(AppError::TooManyRequests { retry_after: 10 })?;
+        (room.state.subscribe(), slot)
     };
     let mut closing = state.closing.subscribe();
     let closed = async move {
         let _ = closing.wait_for(|closing| *closing).await;
     };
     let stream = WatchStream::new(receiver)
-        .map(|s| {
+        .map(move |s| {
+            // The slot lives as long as the stream.
+            let _slot = &slot;
             Ok::<_, Infallible>(
                 Event::default()
                     .json_data(&s)
@@ -225,7 +346,7 @@ fn report(
     state: &AppState,
     path: Result<Path<String>, PathRejection>,
     body: Result<Json<PhoneReport>, JsonRejection>,
-    record: impl FnOnce(&mut Room, PhoneReport),
+    record: impl FnOnce(&mut Room, PhoneReport) -> Result<(), AppError>,
 ) -> Result<StatusCode, AppError> {
     let code = room_code(path)?;
     let Json(report) = body?;
@@ -236,10 +357,10 @@ fn report(
     }
     let mut rooms = state.lectures.lock();
     let room = rooms.get_mut(&code).ok_or(AppError::NotFound)?;
-    if room.joined.len() >= 500 && !room.joined.contains(&report.phone) {
+    if room.joined.len() >= MAX_PHONES && !room.joined.contains(&report.phone) {
         return Err(AppError::TooManyRequests { retry_after: 60 });
     }
-    record(room, report);
+    record(room, report)?;
     room.publish();
     Ok(StatusCode::NO_CONTENT)
 }
@@ -252,15 +373,18 @@ fn report(
     (status = 204, description = "Joined"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 422, description = "Malformed phone id", body = bazar_api::ApiError),
-    (status = 429, description = "The room is full", body = bazar_api::ApiError),
+    (status = 429, description = "The room is full, or too many joins from this address; see Retry-After", body = bazar_api::ApiError),
 ))]
 pub async fn join(
     State(state): State<AppState>,
+    client: Client,
     path: Result<Path<String>, PathRejection>,
     body: Result<Json<PhoneReport>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
+    throttle(&state, client)?;
     report(&state, path, body, |room, r| {
         room.joined.insert(r.phone);
+        Ok(())
     })
 }
 
@@ -271,7 +395,7 @@ pub async fn join(
     (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
     (status = 204, description = "Counted"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
-    (status = 422, description = "Malformed phone id", body = bazar_api::ApiError),
+    (status = 422, description = "Malformed phone id, or a step the lessons don't have", body = bazar_api::ApiError),
     (status = 429, description = "The room is full", body = bazar_api::ApiError),
 ))]
 pub async fn done(
@@ -280,10 +404,16 @@ pub async fn done(
     body: Result<Json<PhoneReport>, JsonRejection>,
 ) -> Result<StatusCode, AppError> {
     report(&state, path, body, |room, r| {
+        if !is_step(r.lesson, r.step) {
+            return Err(AppError::Validation(vec![bazar_api::FieldError::new(
+                "step", "unknown",
+            )]));
+        }
         room.joined.insert(r.phone.clone());
         room.finished
             .entry((r.lesson, r.step))
             .or_default()
             .insert(r.phone);
+        Ok(())
     })
 }

@@ -5,11 +5,13 @@ pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod center;
+pub mod client;
 pub mod config;
 pub mod error;
 pub mod headers;
 pub mod lecture;
 pub mod limit;
+pub mod listen;
 pub mod payment;
 pub mod photos;
 pub mod qr;
@@ -18,13 +20,13 @@ pub mod store;
 pub mod tutor;
 pub mod web;
 
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, header};
 use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -41,7 +43,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 /// What every handler can reach. Cloned for every request, so it is one
 /// reference-counted pointer to the shared parts.
 #[derive(Clone)]
-pub struct AppState(std::sync::Arc<Shared>);
+pub struct AppState(Arc<Shared>);
 
 impl std::ops::Deref for AppState {
     type Target = Shared;
@@ -56,23 +58,41 @@ impl std::ops::Deref for AppState {
 pub struct Shared {
     pub store: Store,
     /// Trace look-ups per address.
-    pub trace_limiter: std::sync::Arc<limit::RateLimiter>,
+    pub trace_limiter: Arc<limit::RateLimiter>,
     /// Order placements per address.
-    pub order_limiter: std::sync::Arc<limit::RateLimiter>,
-    /// Failed sign-ins (passwords and key cards) per address.
-    pub sign_in_failures: std::sync::Arc<limit::RateLimiter>,
-    /// Failed password sign-ins per username, from any address.
-    pub account_failures: std::sync::Arc<limit::RateLimiter<String>>,
+    pub order_limiter: Arc<limit::RateLimiter>,
+    /// Failed sign-ins (passwords and key cards) per address, counted
+    /// before the password is hashed.
+    pub sign_in_failures: Arc<limit::RateLimiter>,
+    /// Failed password sign-ins per username and address.
+    pub account_address_failures: Arc<limit::RateLimiter<(String, IpAddr)>>,
+    /// Failed password sign-ins per username, from any address: past the
+    /// limit, sign-ins from devices the account never used are slowed down.
+    pub account_failures: Arc<limit::RateLimiter<String>>,
+    /// Passwords hashed at once (each takes 19 MiB for a moment).
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Room look-ups and joins per address (codes can't be guessed).
+    pub room_limiter: Arc<limit::RateLimiter>,
+    /// Photos per family an hour.
+    pub photo_uploads: Arc<limit::RateLimiter<i64>>,
+    /// Photo uploads being read, and being decoded.
+    pub photos_reading: Arc<tokio::sync::Semaphore>,
+    pub photos_decoding: Arc<tokio::sync::Semaphore>,
     /// Where families' photos are stored (served at /uploads/).
     pub uploads: std::path::PathBuf,
     /// The live lectures of the tutor.
     pub lectures: lecture::Lectures,
     /// Becomes true when the server shuts down: endless answers (the
     /// lectures' event streams) end then, so shutting down never waits on them.
-    pub closing: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
     /// The whole live catalog as JSON, with the catalog version and week it
     /// was read at: the home page's and the shop's most asked-for answer.
     pub catalog_cache: catalog::CatalogCache,
+    /// Proxies whose `X-Forwarded-For` names the client (`BAZAR_TRUSTED_PROXIES`).
+    pub trusted_proxies: client::TrustedProxies,
+    /// The address the public reaches the server on (`BAZAR_PUBLIC_URL`):
+    /// when it is https, cookies are always `Secure` and HSTS is sent.
+    pub public_url: Option<String>,
 }
 
 impl AppState {
@@ -81,47 +101,80 @@ impl AppState {
     /// minute from one address leaves room for a family's phones behind one
     /// mobile gateway and for retries, and stops a script from emptying the
     /// shelves with fake orders. Sign-ins: 10 failures in 15 minutes from
-    /// one address, or 50 on one username from anywhere, make the next wait;
-    /// key cards are only limited per address, so no one can lock a family
-    /// out (their tokens can't be guessed anyway).
+    /// one address, or 5 on one username from one address, make the next
+    /// wait; 50 on one username from anywhere slow that username down for
+    /// devices that never signed it in, without locking anyone out; key
+    /// cards are only limited per address, so no one can lock a family out
+    /// (their tokens can't be guessed anyway). Lecture rooms: 60 look-ups or
+    /// joins a minute from one address (a classroom behind one gateway
+    /// joins once per phone).
     pub fn new(store: Store, rate_limits: bool) -> AppState {
-        let per_minute =
-            |n| std::sync::Arc::new(limit::RateLimiter::new(n, Duration::from_secs(60), rate_limits));
+        let limiter = |n, window| Arc::new(limit::RateLimiter::new(n, window, rate_limits));
+        let minute = Duration::from_secs(60);
         let quarter_hour = Duration::from_secs(15 * 60);
-        AppState(std::sync::Arc::new(Shared {
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        AppState(Arc::new(Shared {
             store,
-            trace_limiter: per_minute(30),
-            order_limiter: per_minute(30),
-            sign_in_failures: std::sync::Arc::new(limit::RateLimiter::new(10, quarter_hour, rate_limits)),
-            account_failures: std::sync::Arc::new(limit::RateLimiter::new(50, quarter_hour, rate_limits)),
+            trace_limiter: limiter(30, minute),
+            order_limiter: limiter(30, minute),
+            sign_in_failures: limiter(10, quarter_hour),
+            account_address_failures: Arc::new(limit::RateLimiter::new(5, quarter_hour, rate_limits)),
+            account_failures: Arc::new(limit::RateLimiter::new(50, quarter_hour, rate_limits)),
+            hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
+            room_limiter: limiter(60, minute),
+            photo_uploads: Arc::new(limit::RateLimiter::new(
+                photos::PER_HOUR,
+                Duration::from_secs(3600),
+                rate_limits,
+            )),
+            photos_reading: Arc::new(tokio::sync::Semaphore::new(photos::READING_AT_ONCE)),
+            photos_decoding: Arc::new(tokio::sync::Semaphore::new(1)),
             uploads: std::path::PathBuf::from("uploads"),
             lectures: lecture::Lectures::default(),
-            closing: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
+            closing: Arc::new(tokio::sync::watch::channel(false).0),
             catalog_cache: Default::default(),
+            trusted_proxies: client::TrustedProxies::default(),
+            public_url: None,
         }))
     }
 
     /// Stores photos in `dir` instead of `./uploads`.
     pub fn with_uploads(mut self, dir: impl Into<std::path::PathBuf>) -> AppState {
-        std::sync::Arc::make_mut(&mut self.0).uploads = dir.into();
+        Arc::make_mut(&mut self.0).uploads = dir.into();
         self
+    }
+
+    /// Believes `X-Forwarded-For` from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: client::TrustedProxies) -> AppState {
+        Arc::make_mut(&mut self.0).trusted_proxies = proxies;
+        self
+    }
+
+    /// The public address, e.g. `https://bazar.example`.
+    pub fn with_public_url(mut self, url: Option<String>) -> AppState {
+        Arc::make_mut(&mut self.0).public_url = url.map(|u| u.trim_end_matches('/').to_string());
+        self
+    }
+
+    /// Whether the public reaches the server over HTTPS: said by
+    /// `BAZAR_PUBLIC_URL`, else by a TLS proxy's `X-Forwarded-Proto`.
+    pub fn over_https(&self, headers: &axum::http::HeaderMap) -> bool {
+        match &self.public_url {
+            Some(url) => url.starts_with("https://"),
+            None => auth::over_https(headers),
+        }
     }
 }
 
 /// The whole application: tests call this to run the real router.
 pub fn app(state: AppState, dist: &std::path::Path) -> Router {
-    let uploads = tower_http::services::ServeDir::new(&state.uploads);
     let store = state.store.clone();
+    let https = state.public_url.as_ref().map(|url| url.starts_with("https://"));
     Router::new()
         // Photos keep their random names forever.
-        .nest_service(
-            "/uploads",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("public, max-age=31536000, immutable"),
-                ))
-                .service(uploads),
+        .route(
+            "/uploads/{name}",
+            axum::routing::get(tutor::stored_photo).with_state(state.clone()),
         )
         .fallback_service(web::static_files(dist, store))
         .layer(CompressionLayer::new())
@@ -132,28 +185,46 @@ pub fn app(state: AppState, dist: &std::path::Path) -> Router {
         // The API compresses and bounds its own routes (the catalog its own way).
         .nest("/api", api::router(state.clone()))
         .merge(api::catalog(state))
-        .layer(headers::SecurityHeadersLayer)
+        .layer(headers::SecurityHeadersLayer { https })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets running
-/// requests finish and closes the database.
+/// requests finish and closes the database. Connections are bounded as
+/// [`listen::Limits::for_this_process`] says.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     dist: &std::path::Path,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(
+        listener,
+        state,
+        dist,
+        listen::Limits::for_this_process(),
+        shutdown,
+    )
+    .await
+}
+
+/// [`serve`] within other connection limits.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    dist: &std::path::Path,
+    limits: listen::Limits,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let store = state.store.clone();
     let closing = state.closing.clone();
-    let service = app(state, dist).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            closing.send_replace(true);
-        })
-        .await;
+    let trusted = state.trusted_proxies.clone();
+    listen::serve(listener, app(state, dist), limits, trusted, async move {
+        shutdown.await;
+        closing.send_replace(true);
+    })
+    .await;
     store.close().await;
-    result
+    Ok(())
 }

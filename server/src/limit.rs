@@ -1,68 +1,124 @@
 //! Throttling for the routes that must not be hammered (trace look-ups, so
-//! codes can't be enumerated; orders; sign-ins): a fixed window per key, an
-//! address or an account.
+//! codes can't be enumerated; orders; sign-ins; lecture rooms): a fixed
+//! window per key (a client's address, see [`crate::client`], or an account).
+//!
+//! Every check is O(1): windows live in a map and, in the order they
+//! started, in a queue; windows that are over leave from the queue's front
+//! on the next check, and past [`MAX_KEYS`] the oldest window goes first, so
+//! rotating keys can neither grow the map without end nor slow it down.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// The most keys one limiter remembers. Past it the oldest window is
+/// forgotten: a client that rotates through more keys than this within one
+/// window gets a fresh count for its oldest one, which costs it as much work
+/// as rotating does.
+pub const MAX_KEYS: usize = 200_000;
+
 pub struct RateLimiter<K = IpAddr> {
     limit: u32,
     window: Duration,
     enabled: bool,
-    seen: Mutex<HashMap<K, (Instant, u32)>>,
+    windows: Mutex<Windows<K>>,
 }
 
-impl<K: Hash + Eq> RateLimiter<K> {
-    /// At most `limit` requests per `window` from one address; `enabled =
-    /// false` lets everything through (load tests from one address).
+struct Windows<K> {
+    counts: HashMap<K, (Instant, u32)>,
+    /// Each key of `counts` once, with its window's start, oldest first.
+    started: VecDeque<(Instant, K)>,
+}
+
+impl<K: Hash + Eq + Clone> RateLimiter<K> {
+    /// At most `limit` per `window` for one key; `enabled = false` lets
+    /// everything through (load tests from one address).
     pub fn new(limit: u32, window: Duration, enabled: bool) -> RateLimiter<K> {
         RateLimiter {
             limit,
             window,
             enabled,
-            seen: Mutex::new(HashMap::new()),
+            windows: Mutex::new(Windows {
+                counts: HashMap::new(),
+                started: VecDeque::new(),
+            }),
         }
     }
 
-    /// Counts one request of `key`: `Ok` to go on, or `Err(seconds to wait)`.
+    /// Counts one request of `key`: `Ok` to go on, or `Err(seconds to
+    /// wait)` when the key has used its window up (then nothing is counted).
     pub fn check(&self, key: K) -> Result<(), u64> {
-        self.check_at(key, Instant::now(), true)
+        self.check_at(key, Instant::now())
     }
 
-    /// Whether `key` is over its limit now, without counting anything: for
-    /// limits on failures, which are counted with [`RateLimiter::hit`].
-    pub fn blocked(&self, key: K) -> Result<(), u64> {
-        self.check_at(key, Instant::now(), false)
+    /// Counts an attempt before it is made (a password about to be hashed),
+    /// so that attempts sent all at once can't all get in before the first
+    /// one fails. [`RateLimiter::release`] gives it back when it succeeded.
+    pub fn reserve(&self, key: K) -> Result<(), u64> {
+        self.check_at(key, Instant::now())
     }
 
-    /// Counts one failure of `key`.
-    pub fn hit(&self, key: K) {
-        let _ = self.check_at(key, Instant::now(), true);
+    /// Gives back one attempt counted by [`RateLimiter::reserve`].
+    pub fn release(&self, key: &K) {
+        let mut windows = self.lock();
+        if let Some((_, count)) = windows.counts.get_mut(key) {
+            *count = count.saturating_sub(1);
+        }
     }
 
-    fn check_at(&self, addr: K, now: Instant, count: bool) -> Result<(), u64> {
+    /// How many `key` has used of its current window.
+    pub fn used(&self, key: &K) -> u32 {
+        let now = Instant::now();
+        let mut windows = self.lock();
+        self.expire(&mut windows, now);
+        windows.counts.get(key).map_or(0, |(_, count)| *count)
+    }
+
+    /// How many keys are remembered now.
+    pub fn len(&self) -> usize {
+        self.lock().counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Windows<K>> {
+        self.windows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets the windows that are over, oldest first, and the oldest ones
+    /// beyond [`MAX_KEYS`].
+    fn expire(&self, windows: &mut Windows<K>, now: Instant) {
+        while let Some((start, _)) = windows.started.front() {
+            let over = now.saturating_duration_since(*start) >= self.window;
+            if !over && windows.counts.len() < MAX_KEYS {
+                break;
+            }
+            if let Some((_, key)) = windows.started.pop_front() {
+                windows.counts.remove(&key);
+            }
+        }
+    }
+
+    fn check_at(&self, key: K, now: Instant) -> Result<(), u64> {
         if !self.enabled {
             return Ok(());
         }
-        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-        if seen.len() > 100_000 {
-            // Forget windows that are over, so the map cannot grow without end.
-            seen.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        }
-        let entry = seen.entry(addr).or_insert((now, 0));
-        if now.duration_since(entry.0) >= self.window {
-            *entry = (now, 0);
-        }
+        let mut windows = self.lock();
+        self.expire(&mut windows, now);
+        let Windows { counts, started } = &mut *windows;
+        let entry = counts.entry(key).or_insert_with_key(|key| {
+            started.push_back((now, key.clone()));
+            (now, 0)
+        });
         if entry.1 >= self.limit {
-            let wait = self.window.saturating_sub(now.duration_since(entry.0));
+            let wait = self.window.saturating_sub(now.saturating_duration_since(entry.0));
             return Err(wait.as_secs().max(1));
         }
-        if count {
-            entry.1 += 1;
-        }
+        entry.1 += 1;
         Ok(())
     }
 }
@@ -78,27 +134,52 @@ mod tests {
         let b: IpAddr = "10.0.0.2".parse().unwrap();
         let t = Instant::now();
         for _ in 0..3 {
-            assert_eq!(limiter.check_at(a, t, true), Ok(()));
+            assert_eq!(limiter.check_at(a, t), Ok(()));
         }
-        assert_eq!(limiter.check_at(a, t + Duration::from_secs(10), true), Err(50));
-        assert_eq!(
-            limiter.check_at(b, t, true),
-            Ok(()),
-            "another address is not affected"
-        );
-        assert_eq!(limiter.check_at(a, t + Duration::from_secs(60), true), Ok(()));
+        assert_eq!(limiter.check_at(a, t + Duration::from_secs(10)), Err(50));
+        assert_eq!(limiter.check_at(b, t), Ok(()), "another address is not affected");
+        assert_eq!(limiter.check_at(a, t + Duration::from_secs(60)), Ok(()));
     }
 
     #[test]
-    fn failures_are_counted_only_when_hit() {
+    fn a_reserved_attempt_is_given_back() {
         let limiter: RateLimiter<String> = RateLimiter::new(2, Duration::from_secs(60), true);
         for _ in 0..5 {
-            assert_eq!(limiter.blocked("family".into()), Ok(()));
+            limiter.reserve("ops".into()).unwrap();
+            limiter.release(&"ops".into());
         }
-        limiter.hit("family".into());
-        limiter.hit("family".into());
-        assert!(limiter.blocked("family".into()).is_err());
-        assert_eq!(limiter.blocked("other".into()), Ok(()));
+        assert_eq!(limiter.used(&"ops".into()), 0);
+        limiter.reserve("ops".into()).unwrap();
+        limiter.reserve("ops".into()).unwrap();
+        assert!(limiter.reserve("ops".into()).is_err());
+        assert_eq!(limiter.reserve("other".into()), Ok(()));
+    }
+
+    #[test]
+    fn windows_that_are_over_are_forgotten() {
+        let limiter: RateLimiter<u32> = RateLimiter::new(1, Duration::from_secs(60), true);
+        let t = Instant::now();
+        for key in 0..1000 {
+            limiter.check_at(key, t).unwrap();
+        }
+        assert_eq!(limiter.len(), 1000);
+        limiter.check_at(5000, t + Duration::from_secs(61)).unwrap();
+        assert_eq!(limiter.len(), 1, "only the new window is left");
+    }
+
+    #[test]
+    fn the_map_never_holds_more_than_max_keys() {
+        let limiter: RateLimiter<u32> = RateLimiter::new(1, Duration::from_secs(60), true);
+        let t = Instant::now();
+        for key in 0..(MAX_KEYS as u32 + 10) {
+            limiter.check_at(key, t).unwrap();
+        }
+        assert_eq!(limiter.len(), MAX_KEYS);
+        assert_eq!(
+            limiter.check_at(MAX_KEYS as u32 + 9, t),
+            Err(60),
+            "the newest keys are still counted"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ async fn main() -> anyhow::Result<()> {
         return create_account(&config, role, hub, username).await;
     }
     let store = Store::open(&config.db).await?;
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let listener = bazar_server::listen::bind(config.addr)?;
     tracing::info!(
         addr = %listener.local_addr()?,
         db = %config.db.display(),
@@ -38,7 +38,10 @@ async fn main() -> anyhow::Result<()> {
         "Bazar is serving on http://{}",
         listener.local_addr()?
     );
-    let state = AppState::new(store, config.rate_limits == "on").with_uploads(&config.uploads);
+    let state = AppState::new(store, config.rate_limits == "on")
+        .with_uploads(&config.uploads)
+        .with_trusted_proxies(config.trusted_proxies.clone())
+        .with_public_url(config.public_url.clone());
     bazar_server::serve(listener, state, &config.dist, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -1,7 +1,8 @@
 //! Photos families take of what they sell: only real images (decoded to
-//! check), size- and pixel-limited before decoding (no decompression bombs),
-//! re-encoded as JPEG no wider than a phone needs, so nothing of the original
-//! file survives (EXIF, GPS position, thumbnails); the server names the file.
+//! check), size- and memory-limited before decoding (no decompression
+//! bombs), re-encoded as JPEG no wider than a phone needs, so nothing of the
+//! original file survives (EXIF, GPS position, thumbnails); the server names
+//! the file.
 
 use std::io::Cursor;
 use std::path::Path;
@@ -10,18 +11,28 @@ use image::{ImageReader, Limits};
 
 /// The largest upload accepted: a phone camera's JPEG is 2-6 MB.
 pub const MAX_BYTES: usize = 12 * 1024 * 1024;
-/// The most pixels a photo may declare (a 48-megapixel camera is 8000x6000).
-pub const MAX_PIXELS: u64 = 50_000_000;
+/// The most memory a photo may take once decoded: a 16-megapixel camera's
+/// photo (4624x3472, 8-bit RGB) is 46 MiB. What declares more (a PNG of
+/// 7071x7071 at 16 bits would be 381 MiB) is refused before a pixel is read.
+pub const MAX_DECODED_BYTES: u64 = 48 * 1024 * 1024;
 /// The longest side of the stored photo.
 pub const MAX_SIDE: u32 = 1280;
+/// Photos one family may send in an hour: a listing takes one, a retake two.
+pub const PER_HOUR: u32 = 20;
+/// What one family may store in 30 days: photos, and their bytes once
+/// re-encoded (about 150 KB each).
+pub const QUOTA_PHOTOS: u32 = 300;
+pub const QUOTA_BYTES: u64 = 64 * 1024 * 1024;
+/// Uploads read at once, in all (each up to [`MAX_BYTES`] in memory).
+pub const READING_AT_ONCE: usize = 8;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PhotoError {
     #[error("the photo is larger than 12 MB")]
     TooLarge,
-    #[error("the file is not a JPEG, PNG or WebP image")]
+    #[error("the file is not a photo (JPEG, PNG or WebP)")]
     NotAnImage,
-    #[error("the image has too many pixels")]
+    #[error("the photo has too many pixels; take it at the camera's normal size")]
     TooManyPixels,
 }
 
@@ -45,21 +56,25 @@ pub fn reencode(bytes: &[u8]) -> Result<Vec<u8>, PhotoError> {
     }
     // The header's size, read before a single pixel is decoded.
     let (w, h) = probe.into_dimensions().map_err(|_| PhotoError::NotAnImage)?;
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    if u64::from(w) * u64::from(h) * 3 > MAX_DECODED_BYTES {
         return Err(PhotoError::TooManyPixels);
     }
     let mut decoder = reader()?;
+    // The decoder checks its own allocations too: a 16-bit or alpha image
+    // takes more than three bytes a pixel.
     let mut limits = Limits::default();
     limits.max_image_width = Some(12_000);
     limits.max_image_height = Some(12_000);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     decoder.limits(limits);
     let image = decoder.decode().map_err(|e| match e {
         image::ImageError::Limits(_) => PhotoError::TooManyPixels,
         _ => PhotoError::NotAnImage,
     })?;
+    // `thumbnail` averages whole areas in integers: no float copy of the
+    // full-size image, as `resize` would make.
     let image = if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
-        image.resize(MAX_SIDE, MAX_SIDE, image::imageops::FilterType::Triangle)
+        image.thumbnail(MAX_SIDE, MAX_SIDE)
     } else {
         image
     };
@@ -121,6 +136,51 @@ mod tests {
             Err(PhotoError::NotAnImage)
         );
         assert_eq!(reencode(&vec![0u8; MAX_BYTES + 1]), Err(PhotoError::TooLarge));
+    }
+
+    /// The head of a PNG of `width` x `height`, RGBA at 16 bits or RGB at 8,
+    /// without its pixels: what a decoder reads before deciding to allocate.
+    fn png_header(width: u32, height: u32, sixteen_bits: bool) -> Vec<u8> {
+        let (depth, color) = if sixteen_bits { (16, 6) } else { (8, 2) };
+        let mut header = Vec::new();
+        header.extend_from_slice(&width.to_be_bytes());
+        header.extend_from_slice(&height.to_be_bytes());
+        header.extend_from_slice(&[depth, color, 0, 0, 0]);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(b"IHDR");
+        crc.update(&header);
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        out.extend_from_slice(&13u32.to_be_bytes());
+        out.extend_from_slice(b"IHDR");
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&crc.finalize().to_be_bytes());
+        out
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_before_it_is_decoded() {
+        // 7071x7071 at 16 bits RGBA declares 381 MiB (the whole bomb, with
+        // its pixels, is sent to the release server by tests/abuse).
+        assert_eq!(
+            reencode(&png_header(7071, 7071, true)),
+            Err(PhotoError::TooManyPixels)
+        );
+        // Its 8-bit size within the limit, the 16-bit one over it: the
+        // decoder's own allocation limit refuses it.
+        assert_eq!(
+            reencode(&png_header(3000, 3000, true)),
+            Err(PhotoError::TooManyPixels)
+        );
+        // At the edge: exactly the limit passes the size check (the pixels
+        // are missing, so it fails to decode), one row more does not.
+        assert_eq!(
+            reencode(&png_header(4096, 4096, false)),
+            Err(PhotoError::NotAnImage)
+        );
+        assert_eq!(
+            reencode(&png_header(4096, 4097, false)),
+            Err(PhotoError::TooManyPixels)
+        );
     }
 
     #[test]

@@ -81,7 +81,10 @@ async fn create_listing(
     listing.validate().map_err(AppError::Validation)?;
     let image = match (&listing.photo, listing.kind) {
         (Some(photo), _) => {
+            // Only a photo this family uploaded (another family's can't be
+            // borrowed by guessing or copying its name).
             let stored = crate::photos::is_photo_name(photo)
+                && state.store.photo_of(session.family_id, photo).await?
                 && tokio::fs::try_exists(state.uploads.join(photo))
                     .await
                     .unwrap_or(false);

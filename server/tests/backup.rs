@@ -28,7 +28,7 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
             while running.load(Ordering::SeqCst) {
                 let key = common::new_key();
                 let body = json!({
-                    "customer": {"name": "Backup", "phone": "13800138000", "address": "Road 1", "zone": "xinjiang"},
+                    "customer": {"name": "Backup", "phone": common::new_phone(), "address": "Road 1", "zone": "xinjiang"},
                     "lines": [{"product_id": product_id, "quantity": 1}],
                     "payment": "on_delivery"
                 });

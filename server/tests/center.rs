@@ -568,7 +568,7 @@ async fn failed_sign_ins_are_throttled_per_address_without_locking_a_family_out(
     // The family's own phone, at another address, still signs in with its card.
     let phone = Browser {
         base: format!("http://{}", server.addr),
-        client: reqwest::Client::builder()
+        client: common::client()
             .cookie_store(true)
             .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
             .build()

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 fn order_body(product_id: i64, quantity: u32) -> Value {
     json!({
-        "customer": {"name": "王小明", "phone": "13800138000", "address": "北京市朝阳区幸福路1号", "zone": "beijing"},
+        "customer": {"name": "王小明", "phone": common::new_phone(), "address": "北京市朝阳区幸福路1号", "zone": "beijing"},
         "lines": [{"product_id": product_id, "quantity": quantity}],
         "payment": "on_delivery"
     })

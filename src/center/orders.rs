@@ -72,8 +72,13 @@ pub fn Queue() -> impl IntoView {
                                         let at = o.created_at.clone();
                                         let zone = o.zone.clone();
                                         view! {
-                                            <tr>
-                                                <td><a href=format!("/center/order/{}", o.code)><bdi class="code" dir="ltr">{o.code.clone()}</bdi></a></td>
+                                            <tr class:flagged=o.flag.is_some()>
+                                                <td>
+                                                    {o.flag.is_some().then(|| view! {
+                                                        <span class="flag" data-testid="order-flag" title=ct(|t| t.flagged)>"⚠ "</span>
+                                                    })}
+                                                    <a href=format!("/center/order/{}", o.code)><bdi class="code" dir="ltr">{o.code.clone()}</bdi></a>
+                                                </td>
                                                 <td>{move || i18n.locale().moment(&at)}</td>
                                                 <td>{o.customer_name.clone()}</td>
                                                 <td>{move || zone.get(i18n.locale().lang()).to_string()}</td>

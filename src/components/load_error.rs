@@ -7,8 +7,17 @@ use crate::api::FetchError;
 use crate::i18n::{Texts, tr, use_i18n};
 
 /// The message for a failed call.
-pub fn message(t: &'static Texts, error: &FetchError) -> &'static str {
-    match error {
+pub fn message(t: &'static Texts, error: &FetchError) -> String {
+    let text = match error {
+        FetchError::Api {
+            code: ErrorCode::TooManyRequests,
+            retry_after,
+            ..
+        } => {
+            return t
+                .error_too_many
+                .replace("{n}", &retry_after.unwrap_or(60).max(1).to_string());
+        }
         FetchError::Network => t.error_network,
         FetchError::Api {
             code: ErrorCode::NotFound,
@@ -19,7 +28,25 @@ pub fn message(t: &'static Texts, error: &FetchError) -> &'static str {
             ..
         } => t.error_bad_request,
         FetchError::Api { .. } | FetchError::Decode => t.error_server,
-    }
+    };
+    text.to_string()
+}
+
+/// What to tell a customer whose order broke a limit that keeps one order
+/// from emptying the shop (the codes of `bazar_api::order::Hoarding`, each
+/// naming its limit), if it did.
+pub fn limit_message(t: &'static Texts, fields: &[bazar_api::FieldError]) -> Option<String> {
+    fields.iter().find_map(|f| {
+        let (code, n) = f.code.split_once(':')?;
+        let n: i64 = n.parse().ok()?;
+        let (text, n) = match code {
+            "max_per_order" => (t.order_over_limit, n.to_string()),
+            "unpaid_limit" => (t.order_unpaid_limit, (n / 100).to_string()),
+            "open_unpaid_limit" => (t.order_open_unpaid_limit, n.to_string()),
+            _ => return None,
+        };
+        Some(text.replace("{n}", &n))
+    })
 }
 
 #[component]

@@ -7,7 +7,7 @@ use bazar_api::{Customer, ErrorCode, FieldError, OrderRequest, PaymentMethod};
 use leptos::prelude::*;
 
 use crate::api::FetchError;
-use crate::components::load_error::message;
+use crate::components::load_error::{limit_message, message};
 use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 use crate::pages::basket::Totals;
@@ -172,11 +172,12 @@ fn SendStatus() -> impl IntoView {
                     FetchError::Api {
                         code: ErrorCode::SoldOut,
                         ..
-                    } => t.order_sold_out,
+                    } => t.order_sold_out.to_string(),
                     FetchError::Api {
                         code: ErrorCode::Validation,
+                        fields,
                         ..
-                    } => t.order_invalid,
+                    } => limit_message(t, fields).unwrap_or_else(|| t.order_invalid.to_string()),
                     other => message(t, other),
                 };
                 Some(view! { <p class="field-error" role="alert">{text}</p> }.into_any())

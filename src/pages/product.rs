@@ -46,6 +46,7 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
     let names = product.names.clone();
     let unit = product.unit.clone();
     let available = product.available.max(0);
+    let limit = product.order_limit();
     let quantity = RwSignal::new(1u32);
     let (added, set_added) = signal(false);
     let for_basket = product.clone();
@@ -68,11 +69,16 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
             </p>
             {move || (available > 0).then(|| view! {
                 <div class="buy-row">
-                    <Stepper value=quantity max=available.min(999) as u32 />
+                    <Stepper value=quantity max=available.min(i64::from(limit)) as u32 />
                     <button type="button" class="button primary" on:click=add.clone()>
                         {tr(|t| t.add_to_basket)}
                     </button>
                 </div>
+            })}
+            {move || (available > 0).then(|| view! {
+                <p class="hint" data-testid="per-order-limit">
+                    {move || i18n.t().per_order_limit.replace("{n}", &limit.to_string())}
+                </p>
             })}
             {move || (added.get()).then(|| view! {
                 <p class="added" role="status">

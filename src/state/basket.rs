@@ -26,12 +26,14 @@ impl Basket {
     pub fn add(&mut self, product: Product, quantity: u32) {
         match self.lines.iter_mut().find(|l| l.product.id == product.id) {
             Some(line) => {
-                line.quantity = (line.quantity + quantity).min(MAX_QUANTITY);
+                line.quantity = (line.quantity + quantity)
+                    .min(MAX_QUANTITY)
+                    .min(product.order_limit());
                 line.product = product;
             }
             None => self.lines.push(BasketLine {
+                quantity: quantity.clamp(1, MAX_QUANTITY.min(product.order_limit())),
                 product,
-                quantity: quantity.clamp(1, MAX_QUANTITY),
             }),
         }
     }
@@ -41,7 +43,7 @@ impl Basket {
         if quantity == 0 {
             self.lines.retain(|l| l.product.id != product_id);
         } else if let Some(line) = self.lines.iter_mut().find(|l| l.product.id == product_id) {
-            line.quantity = quantity.min(MAX_QUANTITY);
+            line.quantity = quantity.min(MAX_QUANTITY).min(line.product.order_limit());
         }
     }
 
@@ -113,6 +115,7 @@ mod tests {
             price_fen: Fen(price),
             capacity: Capacity::Weekly,
             available,
+            max_per_order: 6,
             image: String::new(),
             family: FamilySummary {
                 id: 1,
@@ -131,6 +134,31 @@ mod tests {
         let text = serde_json::to_string(&b).unwrap();
         assert_eq!(crate::api::from_json::<Basket>(&text), Some(b));
         assert_eq!(crate::api::from_json::<Basket>("{\"lines\": 3}"), None);
+        // A basket stored before products said their maximum per order
+        // still reads, with its kind's maximum.
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        old["lines"][0]["product"]
+            .as_object_mut()
+            .unwrap()
+            .remove("max_per_order");
+        let old = crate::api::from_json::<Basket>(&old.to_string()).unwrap();
+        assert_eq!(old.lines[0].product.max_per_order, 0);
+        assert_eq!(
+            old.lines[0].product.order_limit(),
+            ProductKind::Eggs.default_max_per_order()
+        );
+    }
+
+    #[test]
+    fn no_line_takes_more_than_its_product_allows_per_order() {
+        let mut b = Basket::default();
+        b.add(product(1, 2600, 100), 5);
+        b.add(product(1, 2600, 100), 5);
+        assert_eq!(b.count(), 6, "eggs: at most 6 boxes an order");
+        b.set_quantity(1, 999);
+        assert_eq!(b.count(), 6);
+        b.add(product(2, 450, 100), 50);
+        assert_eq!(b.lines[1].quantity, 6);
     }
 
     #[test]

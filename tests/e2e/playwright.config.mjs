@@ -25,6 +25,10 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // What a browser says of the app's own requests; the API refuses a
+    // change that says neither this nor an Origin (the tests' own
+    // requests to the API go through Playwright's request context).
+    extraHTTPHeaders: { 'Sec-Fetch-Site': 'same-origin' },
     viewport: { width: 390, height: 844 },
     // Most customers' phones are set to Chinese.
     locale: 'zh-CN',

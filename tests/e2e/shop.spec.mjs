@@ -8,7 +8,10 @@ import { SCREENSHOTS } from './playwright.config.mjs';
 
 const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-async function fillCheckout(page, { phone = '13800138000' } = {}) {
+// A phone number per order: orders paid on delivery are limited per number.
+const newPhone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+
+async function fillCheckout(page, { phone = newPhone() } = {}) {
   await page.locator('#field-name').fill('王小明');
   await page.locator('#field-phone').fill(phone);
   await page.locator('#field-address').fill('北京市朝阳区幸福路 1 号');

@@ -100,6 +100,29 @@ impl Store {
         Ok(row.map(|r| (r.get(0), r.get(1))))
     }
 
+    /// Whether the device whose cookie hashes to `token_hash` signed
+    /// `account_id` in before.
+    pub async fn is_trusted_device(&self, account_id: i64, token_hash: &str) -> sqlx::Result<bool> {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM trusted_device WHERE token_hash = ? AND account_id = ?")
+                .bind(token_hash)
+                .bind(account_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(found.is_some())
+    }
+
+    /// Remembers a device that signed `account_id` in.
+    pub async fn trust_device(&self, account_id: i64, token_hash: &str) -> sqlx::Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT OR IGNORE INTO trusted_device (token_hash, account_id) VALUES (?, ?)")
+            .bind(token_hash)
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
     /// The account and key card behind a card's token hash, if the card works.
     pub async fn key_card(&self, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
         let row =

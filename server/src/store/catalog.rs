@@ -17,7 +17,7 @@ pub struct ProductFilter {
 
 const PRODUCT_COLUMNS: &str = "
     p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
-    p.price_fen, p.capacity, p.image,
+    p.price_fen, p.capacity, p.image, p.max_per_order,
     CASE WHEN p.capacity = 'weekly' AND p.week <> ?1 THEN p.weekly_capacity ELSE p.available END AS available,
     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
     f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.photo";
@@ -36,6 +36,7 @@ struct ProductRow {
     capacity: String,
     available: i64,
     image: String,
+    max_per_order: Option<i64>,
     family_id: i64,
     family_name_ug: String,
     family_name_zh: String,
@@ -48,10 +49,11 @@ struct ProductRow {
 
 impl From<ProductRow> for Product {
     fn from(r: ProductRow) -> Product {
+        // The table's CHECK constraints only admit known kinds and capacities.
+        let kind = ProductKind::parse(&r.kind).unwrap_or(ProductKind::Other);
         Product {
             id: r.id,
-            // The table's CHECK constraints only admit known kinds and capacities.
-            kind: ProductKind::parse(&r.kind).unwrap_or(ProductKind::Other),
+            kind,
             names: Localized {
                 ug: r.name_ug,
                 zh: r.name_zh,
@@ -69,6 +71,7 @@ impl From<ProductRow> for Product {
                 Capacity::Stock
             },
             available: r.available,
+            max_per_order: max_per_order(kind, r.max_per_order),
             image: r.image,
             family: FamilySummary {
                 id: r.family_id,
@@ -86,6 +89,13 @@ impl From<ProductRow> for Product {
             },
         }
     }
+}
+
+/// A product's own maximum per order, or its kind's.
+pub(super) fn max_per_order(kind: ProductKind, own: Option<i64>) -> u32 {
+    own.and_then(|n| u32::try_from(n).ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| kind.default_max_per_order())
 }
 
 #[derive(FromRow)]

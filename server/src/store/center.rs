@@ -119,9 +119,9 @@ impl Store {
             .collect();
         let orders = sqlx::query(
             "SELECT o.code, o.status, o.created_at, o.customer_name, z.name_ug, z.name_zh, z.name_en,
-                    (SELECT SUM(quantity) FROM order_line WHERE order_id = o.id), o.total_fen
+                    (SELECT SUM(quantity) FROM order_line WHERE order_id = o.id), o.total_fen, o.flag
              FROM customer_order o JOIN zone z ON z.id = o.zone_id
-             WHERE o.hub_id = ? AND o.status = ? ORDER BY o.id LIMIT 500",
+             WHERE o.hub_id = ? AND o.status = ? ORDER BY o.flag IS NULL, o.id LIMIT 500",
         )
         .bind(hub_id)
         .bind(status.as_str())
@@ -136,6 +136,7 @@ impl Store {
             zone: localized(r, 4),
             items: r.get::<Option<i64>, _>(7).unwrap_or(0) as u32,
             total_fen: Fen(r.get(8)),
+            flag: r.get(9),
         })
         .collect();
         Ok(OrderQueue { counts, orders })

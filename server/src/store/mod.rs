@@ -8,6 +8,7 @@ mod narration;
 mod orders;
 mod seed;
 mod seller;
+mod uploads;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -34,6 +34,21 @@ impl Store {
         tx.commit().await
     }
 
+    /// How many bytes the hub's recordings take, but the one of `clip` in
+    /// `lang` (which a new recording replaces).
+    pub async fn narration_bytes_besides(&self, hub_id: i64, clip: &str, lang: &str) -> sqlx::Result<u64> {
+        let bytes: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(length(audio)), 0) FROM narration
+             WHERE hub_id = ? AND NOT (clip = ? AND lang = ?)",
+        )
+        .bind(hub_id)
+        .bind(clip)
+        .bind(lang)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
     /// The hub's recording of `clip` in `lang`: its type and bytes. The hub
     /// is named by its slug; none means the first hub.
     pub async fn narration(

@@ -29,6 +29,9 @@ pub enum Placement {
     UnknownProducts(Vec<usize>),
     /// The zone is not one of the hub's, or the products come from several hubs.
     UnknownZone,
+    /// Well formed, but over the limits that keep one order from emptying
+    /// the shop (see `bazar_api::order::hoarding`); nothing was taken.
+    Hoarding(Vec<order::Hoarding>),
 }
 
 #[derive(FromRow)]
@@ -42,6 +45,8 @@ struct StockRow {
     weekly_capacity: i64,
     week: i64,
     status: String,
+    kind: String,
+    max_per_order: Option<i64>,
 }
 
 /// An order waiting for the order writer, and where its answer goes.
@@ -184,11 +189,12 @@ async fn place_one(
     let mut unknown = Vec::new();
     let mut sold_out = Vec::new();
     let mut priced = Vec::new();
+    let mut hoarding = Vec::new();
     let mut hub = None;
     for (index, product_id, quantity) in &lines {
         let row: Option<StockRow> = sqlx::query_as(
             "SELECT p.id, p.family_id, f.hub_id, p.price_fen, p.capacity, p.available,
-                    p.weekly_capacity, p.week, p.status
+                    p.weekly_capacity, p.week, p.status, p.kind, p.max_per_order
              FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ?",
         )
         .bind(product_id)
@@ -200,6 +206,13 @@ async fn place_one(
         };
         if *hub.get_or_insert(row.hub_id) != row.hub_id {
             return Ok(Placement::UnknownZone);
+        }
+        let kind = ProductKind::parse(&row.kind).unwrap_or(ProductKind::Other);
+        let max = super::catalog::max_per_order(kind, row.max_per_order);
+        if let Some(over) = order::over_max_per_order(*index, *quantity, max) {
+            // Not taken: the order is refused for it whatever the stock.
+            hoarding.push(over);
+            continue;
         }
         let mut available = row.available;
         if row.capacity == "weekly" && row.week != week {
@@ -242,6 +255,15 @@ async fn place_one(
     if !unknown.is_empty() {
         return Ok(Placement::UnknownProducts(unknown));
     }
+    if !hoarding.is_empty() {
+        // The caller rolls back what was taken; lines are told in the
+        // request's order.
+        hoarding.sort_by_key(|h| match h {
+            order::Hoarding::OverMaxPerOrder { line, .. } => *line,
+            _ => usize::MAX,
+        });
+        return Ok(Placement::Hoarding(hoarding));
+    }
     if !sold_out.is_empty() {
         // The caller rolls back what was taken.
         return Ok(Placement::SoldOut(sold_out));
@@ -262,6 +284,22 @@ async fn place_one(
     let shipping = Fen(zone.get(1));
     let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
     let total = order::total(subtotal, shipping);
+    let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
+    let open_unpaid: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM customer_order
+         WHERE customer_phone = ? AND payment = 'on_delivery' AND payment_state = 'unpaid'
+           AND status NOT IN ('delivered', 'cancelled')",
+    )
+    .bind(&phone)
+    .fetch_one(&mut *tx)
+    .await?;
+    let open_unpaid = u32::try_from(open_unpaid).unwrap_or(u32::MAX);
+    let hoarding = order::unpaid_limits(total, request.payment, open_unpaid);
+    if !hoarding.is_empty() {
+        // The caller rolls back what was taken.
+        return Ok(Placement::Hoarding(hoarding));
+    }
+    let flag = order::flag(total, request.payment, open_unpaid);
 
     let now: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
         .fetch_one(&mut *tx)
@@ -286,11 +324,10 @@ async fn place_one(
             bank: r.get(1),
             account: r.get(2),
         })?;
-    let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
-                                     zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                     zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at, flag)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(hub_id)
     .bind(&code)
@@ -304,6 +341,7 @@ async fn place_one(
     .bind(total.0)
     .bind(payment_str(request.payment))
     .bind(&now)
+    .bind(flag)
     .fetch_one(&mut *tx)
     .await?;
 
@@ -544,6 +582,13 @@ mod tests {
                 .unwrap()
         };
         let orders_before = count().await;
+        // Less honey than one order may take, so that asking for one more
+        // than is left is a sold-out line, not a hoarding order.
+        sqlx::query("UPDATE product SET available = 3 WHERE id = ?")
+            .bind(honey)
+            .execute(&store.pool)
+            .await
+            .unwrap();
         let (eggs_before, honey_before) = (
             available(store.clone(), eggs).await,
             available(store.clone(), honey).await,
@@ -571,6 +616,7 @@ mod tests {
                 Placement::KeyReused => "key reused",
                 Placement::SoldOut(_) => "sold out",
                 Placement::UnknownProducts(_) | Placement::UnknownZone => "unknown",
+                Placement::Hoarding(_) => "hoarding",
             })
             .collect();
         assert_eq!(

@@ -24,6 +24,33 @@ pub fn new_key() -> String {
     )
 }
 
+/// Headers a browser sends on the app's own requests: the cross-site guard
+/// refuses a change that says neither `Sec-Fetch-Site` nor `Origin`.
+pub fn same_origin_headers() -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "sec-fetch-site",
+        reqwest::header::HeaderValue::from_static("same-origin"),
+    );
+    headers
+}
+
+/// A client that sends what a browser sends on the app's own requests.
+pub fn client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder().default_headers(same_origin_headers())
+}
+
+/// A mainland mobile number of its own: orders paid on delivery are limited
+/// per phone number, so each test customer has one.
+pub fn new_phone() -> String {
+    let digits: String = bazar_server::store::random_token()
+        .bytes()
+        .map(|b| char::from(b'0' + b % 10))
+        .take(8)
+        .collect();
+    format!("139{digits}")
+}
+
 /// An HTTP client with a cookie jar: one person's browser.
 pub struct Browser {
     pub base: String,
@@ -71,20 +98,30 @@ pub struct TestServer {
 impl TestServer {
     /// A server as deployed: rate limits on.
     pub async fn start() -> TestServer {
-        TestServer::start_with(tempfile::tempdir().unwrap(), true).await
+        TestServer::start_with(tempfile::tempdir().unwrap(), true, |s| s).await
     }
 
     /// A server for load from this one address: rate limits off.
     pub async fn start_unlimited() -> TestServer {
-        TestServer::start_with(tempfile::tempdir().unwrap(), false).await
+        TestServer::start_with(tempfile::tempdir().unwrap(), false, |s| s).await
     }
 
     /// Starts on the database already in `dir` (or a new one).
     pub async fn start_in(dir: tempfile::TempDir) -> TestServer {
-        TestServer::start_with(dir, true).await
+        TestServer::start_with(dir, true, |s| s).await
     }
 
-    async fn start_with(dir: tempfile::TempDir, rate_limits: bool) -> TestServer {
+    /// A server as deployed, set up further by `configure` (a proxy in
+    /// front, a public address).
+    pub async fn start_configured(configure: fn(AppState) -> AppState) -> TestServer {
+        TestServer::start_with(tempfile::tempdir().unwrap(), true, configure).await
+    }
+
+    async fn start_with(
+        dir: tempfile::TempDir,
+        rate_limits: bool,
+        configure: fn(AppState) -> AppState,
+    ) -> TestServer {
         let db = dir.path().join("bazar.db");
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("img")).unwrap();
@@ -105,7 +142,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            let state = AppState::new(store, rate_limits).with_uploads(dir_uploads);
+            let state = configure(AppState::new(store, rate_limits).with_uploads(dir_uploads));
             bazar_server::serve(listener, state, &dist, async {
                 let _ = rx.await;
             })
@@ -114,7 +151,7 @@ impl TestServer {
         TestServer {
             addr,
             uploads: dir.path().join("uploads"),
-            client: reqwest::Client::new(),
+            client: client().build().unwrap(),
             db,
             dir,
             shutdown: Some(tx),
@@ -155,7 +192,7 @@ impl TestServer {
     pub fn browser(&self) -> Browser {
         Browser {
             base: format!("http://{}", self.addr),
-            client: reqwest::Client::builder().cookie_store(true).build().unwrap(),
+            client: client().cookie_store(true).build().unwrap(),
         }
     }
 
@@ -177,7 +214,7 @@ impl TestServer {
     /// Places an order of `lines` (product id, quantity) to `zone`.
     pub async fn place(&self, zone: &str, lines: &[(i64, u32)]) -> PlacedOrder {
         let body = json!({
-            "customer": {"name": "测试顾客", "phone": "13800138000", "address": "北京市朝阳区幸福路1号", "zone": zone},
+            "customer": {"name": "测试顾客", "phone": new_phone(), "address": "北京市朝阳区幸福路1号", "zone": zone},
             "lines": lines.iter().map(|(id, q)| json!({"product_id": id, "quantity": q})).collect::<Vec<_>>(),
             "payment": "on_delivery"
         });

@@ -1,0 +1,44 @@
+//! Which family stored which photo, and how much a family stored lately.
+
+use super::Store;
+
+impl Store {
+    /// Records that `family_id` stored the photo `name` of `bytes` bytes.
+    pub async fn record_photo(&self, family_id: i64, name: &str, bytes: usize) -> sqlx::Result<()> {
+        let mut tx = self.write().await?;
+        sqlx::query("INSERT INTO photo (name, family_id, bytes) VALUES (?, ?, ?)")
+            .bind(name)
+            .bind(family_id)
+            .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await
+    }
+
+    /// Whether `name` is a photo `family_id` stored.
+    pub async fn photo_of(&self, family_id: i64, name: &str) -> sqlx::Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM photo WHERE name = ? AND family_id = ?")
+            .bind(name)
+            .bind(family_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
+    /// How many photos, and how many bytes, `family_id` stored in the last
+    /// `days` days.
+    pub async fn photos_stored_since(&self, family_id: i64, days: u32) -> sqlx::Result<(u32, u64)> {
+        let (count, bytes): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM photo
+             WHERE family_id = ? AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+        )
+        .bind(family_id)
+        .bind(format!("-{days} days"))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((
+            u32::try_from(count).unwrap_or(u32::MAX),
+            u64::try_from(bytes).unwrap_or(0),
+        ))
+    }
+}
