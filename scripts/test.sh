@@ -33,6 +33,9 @@ node scripts/size-guard.mjs
 step "Crash loop: 30 SIGKILLs while orders are placed (tests/crash/crash_loop.py)"
 python3 tests/crash/crash_loop.py "$CARGO_TARGET_DIR/server/bazar-server" --loops 30
 
+step "Abuse: sign-in flood, 1,000 slow connections, photo bombs; the server's peak memory under 256 MB (tests/abuse/abuse.py)"
+python3 tests/abuse/abuse.py "$CARGO_TARGET_DIR/server/bazar-server"
+
 step "The API fuzzed from its own OpenAPI document (schemathesis): no 5xx, every answer as documented"
 fuzz_dir=$(mktemp -d)
 fuzz_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -52,7 +55,7 @@ for _ in range(100):
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}/api/auth/sign-in",
             data=json.dumps({"username": "fuzz.ops", "password": password}).encode(),
-            headers={"Content-Type": "application/json"})
+            headers={"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin"})
         with urllib.request.urlopen(request) as response:
             print(response.headers["Set-Cookie"].split(";")[0])
             break
@@ -62,7 +65,7 @@ PY
 )
 # Signing out would end the session half way through the run.
 target/testvenv/bin/st run "http://127.0.0.1:$fuzz_port/api/openapi.json" --wait-for-schema 20 \
-  -H "Cookie: $fuzz_cookie" --exclude-path /api/auth/sign-out --exclude-path /api/auth/sign-out-everywhere \
+  -H "Cookie: $fuzz_cookie" -H "Sec-Fetch-Site: same-origin" --exclude-path /api/auth/sign-out --exclude-path /api/auth/sign-out-everywhere \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection \
   --max-examples 40 --workers 1 --report-dir "$CARGO_TARGET_DIR/schemathesis"
 kill $fuzz_pid

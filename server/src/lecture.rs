@@ -417,3 +417,50 @@ pub async fn done(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_streams_are_capped_per_room_and_in_all() {
+        let all = Arc::new(AtomicUsize::new(0));
+        let room = Arc::new(AtomicUsize::new(0));
+        let slots: Vec<StreamSlot> = (0..STREAMS_PER_ROOM)
+            .map(|_| StreamSlot::take(&room, &all).unwrap())
+            .collect();
+        assert!(StreamSlot::take(&room, &all).is_none(), "the room is full");
+        let other = Arc::new(AtomicUsize::new(0));
+        assert!(StreamSlot::take(&other, &all).is_some(), "another room is not");
+        drop(slots);
+        assert_eq!(
+            room.load(Ordering::SeqCst),
+            0,
+            "closed streams give their slots back"
+        );
+        all.store(MAX_STREAMS, Ordering::SeqCst);
+        assert!(StreamSlot::take(&other, &all).is_none(), "the server is full");
+        assert_eq!(other.load(Ordering::SeqCst), 0, "and counts nothing for it");
+    }
+
+    #[test]
+    fn a_new_code_is_eight_digits_and_never_one_in_use() {
+        let mut rooms = HashMap::new();
+        for _ in 0..100 {
+            let code = new_code(&rooms).unwrap();
+            assert!(is_room_code(&code), "{code}");
+            assert!(!rooms.contains_key(&code));
+            rooms.insert(
+                code,
+                Room {
+                    trainer: 1,
+                    touched: Instant::now(),
+                    streams: Arc::default(),
+                    joined: BTreeSet::new(),
+                    finished: HashMap::new(),
+                    state: watch::channel(LectureState::default()).0,
+                },
+            );
+        }
+    }
+}

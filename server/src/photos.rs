@@ -138,22 +138,31 @@ mod tests {
         assert_eq!(reencode(&vec![0u8; MAX_BYTES + 1]), Err(PhotoError::TooLarge));
     }
 
-    /// The head of a PNG of `width` x `height`, RGBA at 16 bits or RGB at 8,
-    /// without its pixels: what a decoder reads before deciding to allocate.
-    fn png_header(width: u32, height: u32, sixteen_bits: bool) -> Vec<u8> {
-        let (depth, color) = if sixteen_bits { (16, 6) } else { (8, 2) };
+    /// A PNG that declares `width` x `height`, RGBA at 16 bits or RGB at
+    /// 8, but holds one row of pixels: what a decoder reads before deciding
+    /// to allocate, without the test making the bomb itself.
+    fn declared_png(width: u32, height: u32, sixteen_bits: bool) -> Vec<u8> {
+        use std::io::Write;
+        fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+            out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(kind);
+            crc.update(data);
+            out.extend_from_slice(kind);
+            out.extend_from_slice(data);
+            out.extend_from_slice(&crc.finalize().to_be_bytes());
+        }
+        let (depth, color, per_pixel) = if sixteen_bits { (16, 6, 8) } else { (8, 2, 3) };
         let mut header = Vec::new();
         header.extend_from_slice(&width.to_be_bytes());
         header.extend_from_slice(&height.to_be_bytes());
         header.extend_from_slice(&[depth, color, 0, 0, 0]);
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(b"IHDR");
-        crc.update(&header);
+        let mut row = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        row.write_all(&vec![0u8; 1 + width as usize * per_pixel]).unwrap();
         let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-        out.extend_from_slice(&13u32.to_be_bytes());
-        out.extend_from_slice(b"IHDR");
-        out.extend_from_slice(&header);
-        out.extend_from_slice(&crc.finalize().to_be_bytes());
+        chunk(&mut out, b"IHDR", &header);
+        chunk(&mut out, b"IDAT", &row.finish().unwrap());
+        chunk(&mut out, b"IEND", &[]);
         out
     }
 
@@ -162,23 +171,23 @@ mod tests {
         // 7071x7071 at 16 bits RGBA declares 381 MiB (the whole bomb, with
         // its pixels, is sent to the release server by tests/abuse).
         assert_eq!(
-            reencode(&png_header(7071, 7071, true)),
+            reencode(&declared_png(7071, 7071, true)),
             Err(PhotoError::TooManyPixels)
         );
         // Its 8-bit size within the limit, the 16-bit one over it: the
         // decoder's own allocation limit refuses it.
         assert_eq!(
-            reencode(&png_header(3000, 3000, true)),
+            reencode(&declared_png(3000, 3000, true)),
             Err(PhotoError::TooManyPixels)
         );
         // At the edge: exactly the limit passes the size check (the pixels
         // are missing, so it fails to decode), one row more does not.
         assert_eq!(
-            reencode(&png_header(4096, 4096, false)),
+            reencode(&declared_png(4096, 4096, false)),
             Err(PhotoError::NotAnImage)
         );
         assert_eq!(
-            reencode(&png_header(4096, 4097, false)),
+            reencode(&declared_png(4096, 4097, false)),
             Err(PhotoError::TooManyPixels)
         );
     }

@@ -59,8 +59,14 @@ async fn the_shop_reads_every_answer_as_the_server_wrote_it() {
     let invalid = json!({"customer": {"name": "", "phone": "1", "address": "", "zone": "x"}, "lines": [], "payment": "on_delivery"});
     let error: ApiError = read_both(order(invalid).await.unwrap()).await;
     assert!(!error.error.fields.is_empty(), "{error:?}");
-    let too_many = products[0].available + 1;
-    let sold_out = json!({"customer": customer, "lines": [{"product_id": products[0].id, "quantity": too_many}], "payment": "on_delivery"});
+    // Fewer left than one order may take: asking for one more is sold out.
+    server
+        .sql(&format!(
+            "UPDATE product SET available = 1 WHERE id = {}",
+            products[0].id
+        ))
+        .await;
+    let sold_out = json!({"customer": customer, "lines": [{"product_id": products[0].id, "quantity": 2}], "payment": "on_delivery"});
     let error: ApiError = read_both(order(sold_out).await.unwrap()).await;
     assert!(!error.error.sold_out.is_empty(), "{error:?}");
     server.stop().await;

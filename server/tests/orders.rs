@@ -139,11 +139,13 @@ async fn one_key_sent_twenty_times_at_once_makes_one_order() {
     let server = std::sync::Arc::new(TestServer::start().await);
     let eggs = last_ten_eggs(&server).await;
     let key = new_key();
+    // One customer's body, sent twenty times.
+    let body = order_body(eggs.id, 3);
     let mut tasks = Vec::new();
     for _ in 0..20 {
-        let (server, key) = (server.clone(), key.clone());
+        let (server, key, body) = (server.clone(), key.clone(), body.clone());
         tasks.push(tokio::spawn(async move {
-            let response = post_order(&server, &key, &order_body(eggs.id, 3)).await;
+            let response = post_order(&server, &key, &body).await;
             (response.status(), response.text().await.unwrap())
         }));
     }
@@ -168,10 +170,11 @@ async fn a_replay_returns_the_first_answer_and_another_body_is_refused() {
     let server = TestServer::start().await;
     let eggs = last_ten_eggs(&server).await;
     let key = new_key();
-    let first = post_order(&server, &key, &order_body(eggs.id, 2)).await;
+    let body = order_body(eggs.id, 2);
+    let first = post_order(&server, &key, &body).await;
     assert_eq!(first.status(), StatusCode::CREATED);
     let first = first.text().await.unwrap();
-    let again = post_order(&server, &key, &order_body(eggs.id, 2)).await;
+    let again = post_order(&server, &key, &body).await;
     assert_eq!(again.status(), StatusCode::CREATED);
     assert_eq!(again.text().await.unwrap(), first);
 

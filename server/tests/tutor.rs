@@ -170,7 +170,11 @@ async fn photos_are_reencoded_without_exif_and_bombs_are_refused() {
 async fn trainers_record_narration_for_their_hub() {
     let server = TestServer::start().await;
     let trainer = server.signed_in(HUB, Role::Trainer, "trainer.voice").await;
-    let recording = b"OggS\0\x02 a short recording".to_vec();
+    // The first page of an Ogg Opus stream: its header says it is audio.
+    let mut recording = b"OggS\0\x02".to_vec();
+    recording.extend_from_slice(&[0; 20]);
+    recording.extend_from_slice(&[1, 19]);
+    recording.extend_from_slice(b"OpusHead\x01\x01\x38\x01\x80\xbb\0\0\0\0\0");
     let save = |who: &Browser, body: Vec<u8>| {
         who.client
             .post(format!("{}/api/narration/l1-s1/ug", who.base))
@@ -243,7 +247,7 @@ async fn phones_follow_the_trainers_lecture_live() {
     assert_eq!(response.status(), StatusCode::CREATED);
     let lecture: Lecture = response.json().await.unwrap();
     let code = lecture.state.code.clone();
-    assert!(code.len() == 4 && lecture.join_url.ends_with(&format!("/seller/join#{code}")));
+    assert!(code.len() == 8 && lecture.join_url.ends_with(&format!("/seller/join#{code}")));
     assert!(lecture.qr_svg.contains("<svg"));
 
     let mut phone = follow(&server, &format!("/api/lectures/{code}/events"));

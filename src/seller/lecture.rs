@@ -7,7 +7,7 @@
 //! connection rejoins and catches up.
 
 use bazar_api::account::{Me, Role, SignIn};
-use bazar_api::tutor::{Lecture, LectureState, LectureStep, PhoneReport, is_room_code};
+use bazar_api::tutor::{Lecture, LectureState, LectureStep, PhoneReport, ROOM_CODE_LEN, is_room_code};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -191,7 +191,7 @@ fn Projector(hub: String) -> impl IntoView {
                                 <div class="qr" inner_html=l.qr_svg.clone()></div>
                                 <div>
                                     <p>{st(|t| t.room_code)}</p>
-                                    <p class="room-code" data-testid="room-code"><bdi dir="ltr">{s.code.clone()}</bdi></p>
+                                    <p class="room-code" data-testid="room-code"><bdi dir="ltr">{grouped(&s.code)}</bdi></p>
                                     <p>{st(|t| t.phones_joined)} ": " <bdi data-testid="joined">{s.joined}</bdi></p>
                                     <p>{st(|t| t.phones_done)} ": " <bdi data-testid="finished">{s.finished}</bdi></p>
                                 </div>
@@ -360,6 +360,16 @@ fn Recorder(lesson: u32, step: u32) -> impl IntoView {
     }
 }
 
+/// A room code as it is read out and typed: two groups of four digits.
+pub fn grouped(code: &str) -> String {
+    let (head, tail) = code.split_at(code.len().min(4));
+    if tail.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head} {tail}")
+    }
+}
+
 /// A random id this phone keeps for lectures, so rejoining counts once.
 fn phone_id() -> String {
     const KEY: &str = "bazar.phone";
@@ -409,7 +419,7 @@ pub fn Join() -> impl IntoView {
             '<' => {
                 c.pop();
             }
-            _ if c.len() < 4 => c.push(d),
+            _ if c.len() < ROOM_CODE_LEN => c.push(d),
             _ => {}
         });
     };
@@ -420,7 +430,7 @@ pub fn Join() -> impl IntoView {
                 <main class="seller-page">
                     <h1 class="seller-title"><img src="/img/icons/learn.svg" width="56" height="56" alt="" />{st(|t| t.join_title)}</h1>
                     <super::Hear text=st(|t| t.join_title) />
-                    <p class="price-display" data-testid="room-input"><bdi dir="ltr">{move || code.get()}</bdi></p>
+                    <p class="price-display" data-testid="room-input"><bdi dir="ltr">{move || grouped(&code.get())}</bdi></p>
                     {move || failed.get().then(|| view! { <p class="big-notice form-error" role="alert">{st(|t| t.no_room)}</p> })}
                     <div class="keypad" dir="ltr">
                         {['1','2','3','4','5','6','7','8','9'].into_iter().map(|d| view! {
@@ -429,7 +439,7 @@ pub fn Join() -> impl IntoView {
                         <button type="button" class="key" aria-label=st(|t| t.delete) on:click=move |_| press('<')>"⌫"</button>
                         <button type="button" class="key" on:click=move |_| press('0')>"0"</button>
                         <button type="button" class="key primary" data-testid="join" aria-label=st(|t| t.join)
-                            disabled=move || code.with(|c| c.len() != 4) on:click=move |_| join()>"→"</button>
+                            disabled=move || code.with(|c| c.len() != ROOM_CODE_LEN) on:click=move |_| join()>"→"</button>
                     </div>
                 </main>
             }.into_any(),

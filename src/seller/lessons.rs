@@ -348,6 +348,25 @@ mod tests {
     use crate::seller::texts::{EN, UG, ZH};
 
     #[test]
+    fn the_server_knows_the_lessons_steps() {
+        let steps: Vec<u32> = LESSONS.iter().map(|l| l.steps.len() as u32).collect();
+        assert_eq!(
+            steps,
+            bazar_api::tutor::LESSON_STEPS,
+            "bazar_api::tutor::LESSON_STEPS"
+        );
+        for (l, lesson) in LESSONS.iter().enumerate() {
+            for step in lesson.steps {
+                assert!(
+                    bazar_api::tutor::is_clip_name(step.clip),
+                    "lesson {l}: the server takes no recording of {}",
+                    step.clip
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_step_names_a_control_of_its_screen() {
         for (l, lesson) in LESSONS.iter().enumerate() {
             assert!(!lesson.steps.is_empty());
