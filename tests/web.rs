@@ -106,6 +106,7 @@ fn the_browser_reads_json_as_serde_does() {
         price_fen: Fen(2600),
         capacity: Capacity::Stock,
         available: 0,
+        max_per_order: 10,
         image: "/img/products/fruit-1.svg".into(),
         family: FamilySummary {
             id: 3,

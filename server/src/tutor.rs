@@ -79,7 +79,7 @@ fn is_mp4(bytes: &[u8]) -> bool {
     let next = bytes.get(size + 4..size + 8);
     brand_ok
         && (16..=256).contains(&size)
-        && size % 4 == 0
+        && size.is_multiple_of(4)
         && next.is_some_and(|kind| kind.iter().all(u8::is_ascii_alphanumeric))
 }
 

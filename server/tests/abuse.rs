@@ -372,17 +372,7 @@ async fn family_phone(server: &TestServer, family: i64) -> Browser {
     let operator = server
         .signed_in(HUB, Role::Operator, &format!("abuse.ops{family}"))
         .await;
-    let card: KeyCard = operator
-        .post(&format!("/api/center/families/{family}/key-card"), &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let phone = server.browser();
-    let token = card.url.split("#key=").nth(1).unwrap();
-    let response = phone.post("/api/auth/key-card", &json!({"token": token})).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    phone
+    server.family_phone(&operator, family).await.0
 }
 
 fn small_png() -> Vec<u8> {

@@ -36,21 +36,6 @@ async fn error_code(response: reqwest::Response) -> ErrorCode {
 }
 
 /// Issues a key card for `family` and signs a new phone in with it.
-async fn family_phone(server: &TestServer, operator: &Browser, family: i64) -> (Browser, KeyCard) {
-    let response = operator
-        .post(&format!("/api/center/families/{family}/key-card"), &json!({}))
-        .await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let card: KeyCard = response.json().await.unwrap();
-    let token = card.url.split("#key=").nth(1).unwrap().to_string();
-    let phone = server.browser();
-    let response = phone.post("/api/auth/key-card", &json!({"token": token})).await;
-    assert_eq!(response.status(), StatusCode::OK);
-    let me: Me = response.json().await.unwrap();
-    assert_eq!((me.role, me.family_id), (Role::Family, Some(family)));
-    (phone, card)
-}
-
 fn token_of(card: &KeyCard) -> String {
     card.url.split("#key=").nth(1).unwrap().to_string()
 }
@@ -97,7 +82,7 @@ async fn signed_out_requests_get_401_and_other_roles_403() {
         operator.get("/api/seller/money").await.status(),
         StatusCode::FORBIDDEN
     );
-    let (phone, _) = family_phone(&server, &operator, 1).await;
+    let (phone, _) = server.family_phone(&operator, 1).await;
     for path in [
         "/api/center/orders",
         "/api/center/families",
@@ -198,7 +183,7 @@ async fn an_operator_sees_and_changes_only_their_hub() {
     assert_eq!(response.status(), 422);
 
     // Their pending listing can't be decided by us.
-    let (their_phone, _) = family_phone(&server, &there, family).await;
+    let (their_phone, _) = server.family_phone(&there, family).await;
     let listing: Listing = their_phone
         .post(
             "/api/seller/listings",
@@ -233,8 +218,8 @@ async fn a_family_sees_only_its_own_listings_orders_and_money() {
         .place("shanghai", &[(a_product.id, 1), (b_product.id, 3)])
         .await;
 
-    let (a, _) = family_phone(&server, &operator, 1).await;
-    let (b, _) = family_phone(&server, &operator, 2).await;
+    let (a, _) = server.family_phone(&operator, 1).await;
+    let (b, _) = server.family_phone(&operator, 2).await;
 
     let a_prepare: Vec<Prepare> = a.get("/api/seller/prepare").await.json().await.unwrap();
     assert_eq!(a_prepare.len(), 1);
@@ -286,7 +271,7 @@ async fn a_family_sees_only_its_own_listings_orders_and_money() {
 async fn listings_are_approved_with_corrections_or_sent_back_with_a_reason() {
     let server = TestServer::start().await;
     let operator = server.signed_in(HUB, Role::Operator, "ops").await;
-    let (phone, _) = family_phone(&server, &operator, 3).await;
+    let (phone, _) = server.family_phone(&operator, 3).await;
     let send = |kind: &'static str| {
         let phone = &phone;
         async move {
@@ -525,7 +510,7 @@ async fn failed_sign_ins_are_throttled_per_address_without_locking_a_family_out(
         .staff(HUB, Role::Operator, "throttle.ops", "throttle-ops-password")
         .await;
     let operator = server.signed_in(HUB, Role::Operator, "card.ops").await;
-    let (_, card) = family_phone(&server, &operator, 4).await;
+    let (_, card) = server.family_phone(&operator, 4).await;
 
     // Ten failures from one address (five on each of two names: five is
     // the limit on one name from one address).
@@ -589,7 +574,7 @@ async fn failed_sign_ins_are_throttled_per_address_without_locking_a_family_out(
 async fn key_cards_are_reissued_and_revoked() {
     let server = TestServer::start().await;
     let operator = server.signed_in(HUB, Role::Operator, "cards.ops").await;
-    let (phone, card) = family_phone(&server, &operator, 5).await;
+    let (phone, card) = server.family_phone(&operator, 5).await;
     assert!(card.qr_svg.contains("<svg") && card.url.contains("/seller#key="));
     assert_eq!(token_of(&card).len(), 64, "256 bits");
     let families: Vec<CenterFamily> = operator.get("/api/center/families").await.json().await.unwrap();
@@ -604,7 +589,7 @@ async fn key_cards_are_reissued_and_revoked() {
     assert_eq!(phone.get("/api/seller/money").await.status(), 200);
 
     // A new card: the old one and the phones it signed in stop working.
-    let (new_phone, new_card) = family_phone(&server, &operator, 5).await;
+    let (new_phone, new_card) = server.family_phone(&operator, 5).await;
     assert_eq!(phone.get("/api/seller/money").await.status(), 401);
     let old = server.browser();
     assert_eq!(
@@ -819,7 +804,7 @@ async fn an_order_goes_from_pick_list_to_delivery_and_into_the_families_money() 
     );
     assert_eq!(egg_family.balance_fen, egg_family.sold.net_fen);
 
-    let (phone, _) = family_phone(&server, &operator, eggs.family.id).await;
+    let (phone, _) = server.family_phone(&operator, eggs.family.id).await;
     let response = operator
         .post(
             "/api/center/payouts",

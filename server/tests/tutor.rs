@@ -8,7 +8,7 @@ use std::io::Cursor;
 use std::time::Duration;
 
 use bazar_api::account::Role;
-use bazar_api::center::{KeyCard, Listing};
+use bazar_api::center::Listing;
 use bazar_api::seller::Photo;
 use bazar_api::tutor::{Lecture, LectureState};
 use common::{Browser, TestServer, read_both};
@@ -21,22 +21,7 @@ async fn family_phone(server: &TestServer, family: i64) -> Browser {
     let operator = server
         .signed_in(HUB, Role::Operator, &format!("ops{family}"))
         .await;
-    let card: KeyCard = operator
-        .post(&format!("/api/center/families/{family}/key-card"), &json!({}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let phone = server.browser();
-    let token = card.url.split("#key=").nth(1).unwrap();
-    assert_eq!(
-        phone
-            .post("/api/auth/key-card", &json!({"token": token}))
-            .await
-            .status(),
-        200
-    );
-    phone
+    server.family_phone(&operator, family).await.0
 }
 
 /// A JPEG with an EXIF segment that holds a GPS position, as phone cameras write them.

@@ -211,6 +211,26 @@ impl TestServer {
         browser
     }
 
+    /// A family's phone, signed in with a key card `operator` prints for it.
+    pub async fn family_phone(
+        &self,
+        operator: &Browser,
+        family: i64,
+    ) -> (Browser, bazar_api::center::KeyCard) {
+        let response = operator
+            .post(&format!("/api/center/families/{family}/key-card"), &json!({}))
+            .await;
+        assert_eq!(response.status(), 201, "the key card is printed");
+        let card: bazar_api::center::KeyCard = response.json().await.unwrap();
+        let token = card.url.split("#key=").nth(1).unwrap().to_string();
+        let phone = self.browser();
+        let response = phone.post("/api/auth/key-card", &json!({"token": token})).await;
+        assert_eq!(response.status(), 200, "the family's phone signs in");
+        let me: bazar_api::account::Me = response.json().await.unwrap();
+        assert_eq!((me.role, me.family_id), (Role::Family, Some(family)));
+        (phone, card)
+    }
+
     /// Places an order of `lines` (product id, quantity) to `zone`.
     pub async fn place(&self, zone: &str, lines: &[(i64, u32)]) -> PlacedOrder {
         let body = json!({
