@@ -22,7 +22,8 @@ pub const MAX_OPEN_UNPAID_PER_PHONE: u32 = 3;
 pub enum Hoarding {
     /// Line `line` asks for more than the product's `max` per order.
     OverMaxPerOrder { line: usize, max: u32 },
-    /// An order paid on delivery worth more than [`MAX_UNPAID`].
+    /// An order paid on delivery worth more than [`MAX_UNPAID`] (its code
+    /// names the limit in yuan).
     UnpaidTooDear,
     /// The phone has [`MAX_OPEN_UNPAID_PER_PHONE`] unpaid orders open.
     TooManyOpenUnpaid,
@@ -601,7 +602,7 @@ mod tests {
             (error.field.as_str(), error.code.as_str()),
             ("lines[3].quantity", "max_per_order:6")
         );
-        assert_eq!(Hoarding::UnpaidTooDear.field_error().code, "unpaid_limit:150000");
+        assert_eq!(Hoarding::UnpaidTooDear.field_error().code, "unpaid_limit:1500");
         assert_eq!(
             Hoarding::TooManyOpenUnpaid.field_error().code,
             "open_unpaid_limit:3"

@@ -16,7 +16,7 @@ pub fn message(t: &'static Texts, error: &FetchError) -> String {
         } => {
             return t
                 .error_too_many
-                .replace("{n}", &retry_after.unwrap_or(60).max(1).to_string());
+                .replace("{n}", &i64::from(retry_after.unwrap_or(60).max(1)).to_string());
         }
         FetchError::Network => t.error_network,
         FetchError::Api {
@@ -37,15 +37,19 @@ pub fn message(t: &'static Texts, error: &FetchError) -> String {
 /// naming its limit), if it did.
 pub fn limit_message(t: &'static Texts, fields: &[bazar_api::FieldError]) -> Option<String> {
     fields.iter().find_map(|f| {
-        let (code, n) = f.code.split_once(':')?;
-        let n: i64 = n.parse().ok()?;
-        let (text, n) = match code {
-            "max_per_order" => (t.order_over_limit, n.to_string()),
-            "unpaid_limit" => (t.order_unpaid_limit, (n / 100).to_string()),
-            "open_unpaid_limit" => (t.order_open_unpaid_limit, n.to_string()),
-            _ => return None,
+        let code = f.code.as_str();
+        // Prefixes, not a search: the shop's download stays small.
+        let (text, n) = if let Some(n) = code.strip_prefix("max_per_order:") {
+            (t.per_order_limit, n)
+        } else if let Some(n) = code.strip_prefix("unpaid_limit:") {
+            (t.order_unpaid_limit, n)
+        } else {
+            (
+                t.order_open_unpaid_limit,
+                code.strip_prefix("open_unpaid_limit:")?,
+            )
         };
-        Some(text.replace("{n}", &n))
+        Some(text.replace("{n}", n))
     })
 }
 

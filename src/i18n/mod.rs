@@ -190,10 +190,9 @@ catalog! {
     order_sold_out,
     /// The order was refused: fix the fields.
     order_invalid,
-    /// Under the amount on a product page: `{n}` is the most one order may take.
+    /// Under the amount on a product page, and when an order asked for more:
+    /// `{n}` is the most one order may take.
     per_order_limit,
-    /// An order over a product's maximum per order (`{n}`).
-    order_over_limit,
     /// An order paid on delivery worth more than ¥`{n}`.
     order_unpaid_limit,
     /// A phone with `{n}` unpaid orders open already.

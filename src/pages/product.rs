@@ -65,7 +65,15 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                 <span class="unit">" " {tr(|t| t.per_unit)} " " {move || unit.get(lang()).to_string()}</span>
             </p>
             <p class="product-left">
-                {move || availability(i18n.locale(), i18n.t(), product.capacity, product.available)}
+                {move || {
+                    let left = availability(i18n.locale(), i18n.t(), product.capacity, product.available);
+                    if available > 0 {
+                        // What is left, and the most one order may take.
+                        format!("{left} · {}", i18n.t().per_order_limit.replace("{n}", &i64::from(limit).to_string()))
+                    } else {
+                        left
+                    }
+                }}
             </p>
             {move || (available > 0).then(|| view! {
                 <div class="buy-row">
@@ -74,11 +82,6 @@ fn ProductView(detail: ProductDetail) -> impl IntoView {
                         {tr(|t| t.add_to_basket)}
                     </button>
                 </div>
-            })}
-            {move || (available > 0).then(|| view! {
-                <p class="hint" data-testid="per-order-limit">
-                    {move || i18n.t().per_order_limit.replace("{n}", &limit.to_string())}
-                </p>
             })}
             {move || (added.get()).then(|| view! {
                 <p class="added" role="status">
