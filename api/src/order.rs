@@ -36,7 +36,10 @@ impl Hoarding {
             Hoarding::OverMaxPerOrder { line, max } => {
                 FieldError::new(format!("lines[{line}].quantity"), format!("max_per_order:{max}"))
             }
-            Hoarding::UnpaidTooDear => FieldError::new("payment", format!("unpaid_limit:{}", MAX_UNPAID.0)),
+            // In yuan, as the customer reads it.
+            Hoarding::UnpaidTooDear => {
+                FieldError::new("payment", format!("unpaid_limit:{}", MAX_UNPAID.0 / 100))
+            }
             Hoarding::TooManyOpenUnpaid => FieldError::new(
                 "customer.phone",
                 format!("open_unpaid_limit:{MAX_OPEN_UNPAID_PER_PHONE}"),
