@@ -35,8 +35,8 @@ pub struct Limits {
 
 impl Limits {
     /// 10 s for a request head (a phone on a slow network sends its few
-    /// hundred bytes in well under a second); per address, room for a
-    /// dozen browsers behind one carrier-grade NAT (six connections each);
+    /// hundred bytes in well under a second); per address, room for forty
+    /// browsers behind one carrier-grade NAT (six connections each);
     /// in all, what the process's file limit allows with room for the
     /// database and the uploads.
     pub fn for_this_process() -> Limits {
@@ -46,7 +46,7 @@ impl Limits {
             max_connections: usize::try_from(files.saturating_sub(256))
                 .unwrap_or(usize::MAX)
                 .clamp(64, 16_384),
-            per_address: 128,
+            per_address: 256,
         }
     }
 }
