@@ -7,7 +7,7 @@
 import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { SCREENSHOTS } from './playwright.config.mjs';
+import { SCREENSHOTS, SAME_ORIGIN } from './playwright.config.mjs';
 
 const target = process.env.CARGO_TARGET_DIR ?? join(import.meta.dirname, '../../target');
 const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -38,7 +38,7 @@ test('an order from the shop through the center to the family and its money', as
   const eggs = products.find((p) => p.kind === 'eggs' && p.available >= 4);
   const honey = products.find((p) => p.kind === 'honey' && p.family.id !== eggs.family.id);
   const placed = await request.post('/api/orders', {
-    headers: { 'Idempotency-Key': '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d' },
+    headers: { 'Idempotency-Key': '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d', ...SAME_ORIGIN },
     data: {
       customer: { name: '李女士', phone: '13912345678', address: '上海市浦东新区花园路 8 号', zone: 'shanghai' },
       lines: [{ product_id: eggs.id, quantity: 4 }, { product_id: honey.id, quantity: 1 }],
@@ -154,6 +154,7 @@ test('an order from the shop through the center to the family and its money', as
   // The family's listings: one approved with a corrected price, one sent back with a reason.
   for (const kind of ['nang', 'eggs']) {
     const response = await phone.request.post('/api/seller/listings', {
+      headers: SAME_ORIGIN,
       data: { kind, capacity: 'weekly', quantity: 20, price_fen: 500 },
     });
     expect(response.status()).toBe(201);

@@ -3,7 +3,7 @@
 // the phone, the Uyghur font in use, and a screenshot per screen and locale.
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
-import { SCREENSHOTS } from './playwright.config.mjs';
+import { SCREENSHOTS, SAME_ORIGIN } from './playwright.config.mjs';
 
 const LOCALES = [
   { tag: 'ug', dir: 'rtl', basket: 'سېۋەت' },
@@ -18,7 +18,7 @@ test.beforeAll(async ({ request }) => {
   const products = await (await request.get('/api/products?kind=dried_fruit')).json();
   product = products[0];
   const response = await request.post('/api/orders', {
-    headers: { 'Idempotency-Key': '0b8f6a4e-5c3d-4e2f-9a1b-7c6d5e4f3a2b' },
+    headers: { 'Idempotency-Key': '0b8f6a4e-5c3d-4e2f-9a1b-7c6d5e4f3a2b', ...SAME_ORIGIN },
     data: {
       customer: { name: 'Test', phone: '13700000000', address: '广州市天河区 5 号', zone: 'guangdong' },
       lines: [{ product_id: product.id, quantity: 1 }],

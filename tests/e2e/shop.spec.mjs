@@ -4,7 +4,7 @@
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SCREENSHOTS } from './playwright.config.mjs';
+import { SCREENSHOTS, SAME_ORIGIN } from './playwright.config.mjs';
 
 const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -117,7 +117,7 @@ test('an order placed with the network cut is kept and sent exactly once when it
 
   // Sending the same key again (a retry after a lost answer) changes nothing.
   const replay = await request.post('/api/orders', {
-    headers: { 'Idempotency-Key': pending.key },
+    headers: { 'Idempotency-Key': pending.key, ...SAME_ORIGIN },
     data: pending.request,
   });
   expect(replay.status()).toBe(201);

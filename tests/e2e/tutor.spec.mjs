@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { SCREENSHOTS } from './playwright.config.mjs';
+import { SCREENSHOTS, SAME_ORIGIN } from './playwright.config.mjs';
 import { openShell } from './shell.mjs';
 
 const target = process.env.CARGO_TARGET_DIR ?? join(import.meta.dirname, '../../target');
@@ -31,7 +31,7 @@ function createAccount(role, username) {
 }
 
 async function signIn(request, username, password) {
-  const response = await request.post('/api/auth/sign-in', { data: { username, password } });
+  const response = await request.post('/api/auth/sign-in', { headers: SAME_ORIGIN, data: { username, password } });
   expect(response.status()).toBe(200);
 }
 
@@ -135,7 +135,7 @@ test('a learner takes lessons 0 to 3 in Uyghur by tapping what shines', async ({
 test('a family lists eggs for real with the camera, and it waits as pending', async ({ browser }) => {
   const operator = await browser.newContext();
   await signIn(operator.request, 'real.ops', createAccount('operator', 'real.ops'));
-  const card = await (await operator.request.post('/api/center/families/6/key-card')).json();
+  const card = await (await operator.request.post('/api/center/families/6/key-card', { headers: SAME_ORIGIN })).json();
 
   const context = await browser.newContext(PHONE);
   const page = await context.newPage();
