@@ -3,10 +3,9 @@
 
 use bazar_api::account::Role;
 use bazar_api::center::CenterFamily;
-use sqlx::Row;
+use sqlx::FromRow;
 
-use super::Store;
-use super::orders::localized;
+use super::{Store, localized, parse};
 
 /// A signed-in account, as every protected handler sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,18 +39,78 @@ pub enum CreateAccountError {
 }
 
 const ACCOUNT_COLUMNS: &str =
-    "a.id, a.role, a.hub_id, h.slug, a.family_id, COALESCE(a.username, f.name_zh, '')";
+    "a.id, a.role, a.hub_id, h.slug AS hub_slug, a.family_id, COALESCE(a.username, f.name_zh, '') AS name";
 const ACCOUNT_JOINS: &str = "JOIN hub h ON h.id = a.hub_id LEFT JOIN family f ON f.id = a.family_id";
 
-fn account_from_row(r: &sqlx::sqlite::SqliteRow) -> Account {
-    Account {
-        id: r.get(0),
-        role: Role::parse(r.get(1)).unwrap_or(Role::Family),
-        hub_id: r.get(2),
-        hub_slug: r.get(3),
-        family_id: r.get(4),
-        name: r.get(5),
+/// A row of `ACCOUNT_COLUMNS`.
+#[derive(FromRow)]
+struct AccountRow {
+    id: i64,
+    role: String,
+    hub_id: i64,
+    hub_slug: String,
+    family_id: Option<i64>,
+    name: String,
+}
+
+impl TryFrom<AccountRow> for Account {
+    type Error = sqlx::Error;
+
+    fn try_from(r: AccountRow) -> sqlx::Result<Account> {
+        Ok(Account {
+            id: r.id,
+            role: parse(&r.role, Role::parse, "role")?,
+            hub_id: r.hub_id,
+            hub_slug: r.hub_slug,
+            family_id: r.family_id,
+            name: r.name,
+        })
     }
+}
+
+#[derive(FromRow)]
+struct PasswordRow {
+    id: i64,
+    password_hash: String,
+}
+
+#[derive(FromRow)]
+struct KeyCardRow {
+    account_id: i64,
+    id: i64,
+}
+
+/// A family as the center's key-card screen shows it.
+#[derive(FromRow)]
+struct FamilyRow {
+    id: i64,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+    stamp: String,
+}
+
+impl FamilyRow {
+    fn center_family(self, card_issued_at: Option<String>) -> CenterFamily {
+        CenterFamily {
+            id: self.id,
+            names: localized(self.name_ug, self.name_zh, self.name_en),
+            village: localized(self.village_ug, self.village_zh, self.village_en),
+            stamp: self.stamp,
+            card_issued_at,
+        }
+    }
+}
+
+/// A family with the date of its working key card.
+#[derive(FromRow)]
+struct FamilyCardRow {
+    #[sqlx(flatten)]
+    family: FamilyRow,
+    card_issued_at: Option<String>,
 }
 
 impl Store {
@@ -91,13 +150,13 @@ impl Store {
 
     /// The id and password hash of a staff account, by username.
     pub async fn password_of(&self, username: &str) -> sqlx::Result<Option<(i64, String)>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, PasswordRow>(
             "SELECT id, password_hash FROM account WHERE username = ? AND password_hash IS NOT NULL",
         )
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
+        Ok(row.map(|r| (r.id, r.password_hash)))
     }
 
     /// Whether the device whose cookie hashes to `token_hash` signed
@@ -125,12 +184,13 @@ impl Store {
 
     /// The account and key card behind a card's token hash, if the card works.
     pub async fn key_card(&self, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
-        let row =
-            sqlx::query("SELECT account_id, id FROM key_card WHERE token_hash = ? AND revoked_at IS NULL")
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
+        let row = sqlx::query_as::<_, KeyCardRow>(
+            "SELECT account_id, id FROM key_card WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (r.account_id, r.id)))
     }
 
     /// Starts a session for `account_id`, ending `replaces` (the session the
@@ -166,26 +226,27 @@ impl Store {
         .bind(format!("+{hours} hours"))
         .execute(&mut *tx)
         .await?;
-        let account = sqlx::query(&format!(
+        let account = sqlx::query_as::<_, AccountRow>(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account a {ACCOUNT_JOINS} WHERE a.id = ?"
         ))
         .bind(account_id)
         .fetch_one(&mut *tx)
         .await?;
+        let account = Account::try_from(account)?;
         tx.commit().await?;
-        Ok(account_from_row(&account))
+        Ok(account)
     }
 
     /// The account of a live session.
     pub async fn session(&self, token_hash: &str) -> sqlx::Result<Option<Account>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query_as::<_, AccountRow>(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM session s JOIN account a ON a.id = s.account_id {ACCOUNT_JOINS}
              WHERE s.token_hash = ? AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(account_from_row))
+        row.map(Account::try_from).transpose()
     }
 
     /// Ends one session.
@@ -208,24 +269,18 @@ impl Store {
 
     /// The hub's families with the date of their working key card.
     pub async fn hub_families(&self, hub_id: i64) -> sqlx::Result<Vec<CenterFamily>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, FamilyCardRow>(
             "SELECT f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
                     (SELECT MAX(k.issued_at) FROM account a JOIN key_card k ON k.account_id = a.id
-                     WHERE a.family_id = f.id AND k.revoked_at IS NULL)
+                     WHERE a.family_id = f.id AND k.revoked_at IS NULL) AS card_issued_at
              FROM family f WHERE f.hub_id = ? ORDER BY f.id",
         )
         .bind(hub_id)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
-            .iter()
-            .map(|r| CenterFamily {
-                id: r.get(0),
-                names: localized(r, 1),
-                village: localized(r, 4),
-                stamp: r.get(7),
-                card_issued_at: r.get(8),
-            })
+            .into_iter()
+            .map(|r| r.family.center_family(r.card_issued_at))
             .collect())
     }
 
@@ -240,7 +295,7 @@ impl Store {
         token_hash: &str,
     ) -> sqlx::Result<Option<(CenterFamily, String)>> {
         let mut tx = self.write().await?;
-        let Some(family) = sqlx::query(
+        let Some(family) = sqlx::query_as::<_, FamilyRow>(
             "SELECT id, name_ug, name_zh, name_en, village_ug, village_zh, village_en, stamp FROM family
              WHERE id = ? AND hub_id = ?",
         )
@@ -270,16 +325,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Some((
-            CenterFamily {
-                id: family.get(0),
-                names: localized(&family, 1),
-                village: localized(&family, 4),
-                stamp: family.get(7),
-                card_issued_at: Some(issued_at.clone()),
-            },
-            issued_at,
-        )))
+        Ok(Some((family.center_family(Some(issued_at.clone())), issued_at)))
     }
 
     /// Stops a family's key cards and signs its phones out. False when the

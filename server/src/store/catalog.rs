@@ -1,10 +1,9 @@
 //! Reading the catalog: live products with their families.
 
-use bazar_api::{Capacity, Family, FamilyPage, FamilySummary, Fen, Localized, Product, ProductKind, Trace};
-use sqlx::{FromRow, Row};
+use bazar_api::{Capacity, Family, FamilyPage, FamilySummary, Fen, Product, ProductKind, Trace};
+use sqlx::FromRow;
 
-use super::Store;
-use super::orders::localized;
+use super::{Store, int, localized, parse};
 
 /// What the shop's listing asks for. Empty fields don't filter.
 #[derive(Debug, Default, Clone)]
@@ -47,47 +46,30 @@ struct ProductRow {
     photo: String,
 }
 
-impl From<ProductRow> for Product {
-    fn from(r: ProductRow) -> Product {
-        // The table's CHECK constraints only admit known kinds and capacities.
-        let kind = ProductKind::parse(&r.kind).unwrap_or(ProductKind::Other);
-        Product {
+impl TryFrom<ProductRow> for Product {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ProductRow) -> sqlx::Result<Product> {
+        // The table's CHECK constraints only admit known kinds and
+        // capacities; anything else is an error, not a guess.
+        let kind = parse(&r.kind, ProductKind::parse, "product kind")?;
+        Ok(Product {
             id: r.id,
             kind,
-            names: Localized {
-                ug: r.name_ug,
-                zh: r.name_zh,
-                en: r.name_en,
-            },
-            unit: Localized {
-                ug: r.unit_ug,
-                zh: r.unit_zh,
-                en: r.unit_en,
-            },
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
             price_fen: Fen(r.price_fen),
-            capacity: if r.capacity == "weekly" {
-                Capacity::Weekly
-            } else {
-                Capacity::Stock
-            },
+            capacity: parse(&r.capacity, Capacity::parse, "capacity")?,
             available: r.available,
             max_per_order: max_per_order(kind, r.max_per_order),
             image: r.image,
             family: FamilySummary {
                 id: r.family_id,
-                names: Localized {
-                    ug: r.family_name_ug,
-                    zh: r.family_name_zh,
-                    en: r.family_name_en,
-                },
-                village: Localized {
-                    ug: r.village_ug,
-                    zh: r.village_zh,
-                    en: r.village_en,
-                },
+                names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+                village: localized(r.village_ug, r.village_zh, r.village_en),
                 photo: r.photo,
             },
-        }
+        })
     }
 }
 
@@ -118,21 +100,9 @@ impl From<FamilyRow> for Family {
     fn from(r: FamilyRow) -> Family {
         Family {
             id: r.id,
-            names: Localized {
-                ug: r.name_ug,
-                zh: r.name_zh,
-                en: r.name_en,
-            },
-            village: Localized {
-                ug: r.village_ug,
-                zh: r.village_zh,
-                en: r.village_en,
-            },
-            story: Localized {
-                ug: r.story_ug,
-                zh: r.story_zh,
-                en: r.story_en,
-            },
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            village: localized(r.village_ug, r.village_zh, r.village_en),
+            story: localized(r.story_ug, r.story_zh, r.story_en),
             photo: r.photo,
             stamp: r.stamp,
         }
@@ -161,7 +131,7 @@ impl Store {
             .bind(pattern)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.into_iter().map(Product::from).collect())
+        rows.into_iter().map(Product::try_from).collect()
     }
 
     /// One live product, or `None`.
@@ -175,7 +145,7 @@ impl Store {
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row.map(Product::from))
+        row.map(Product::try_from).transpose()
     }
 
     /// A family's card, or `None`.
@@ -208,27 +178,57 @@ impl Store {
 
     /// The batch behind a trace code, or `None`.
     pub async fn trace(&self, code: &str) -> sqlx::Result<Option<Trace>> {
-        let row = sqlx::query(
-            "SELECT b.trace_code, f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en,
-                    f.photo, p.id, p.kind, p.name_ug, p.name_zh, p.name_en, b.collected_on, b.quantity
+        let row = sqlx::query_as::<_, TraceRow>(
+            "SELECT b.trace_code, f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+                    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en,
+                    f.photo, p.id AS product_id, p.kind, p.name_ug AS product_name_ug,
+                    p.name_zh AS product_name_zh, p.name_en AS product_name_en, b.collected_on, b.quantity
              FROM batch b JOIN family f ON f.id = b.family_id JOIN product p ON p.id = b.product_id
              WHERE b.trace_code = ?",
         )
         .bind(code)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| Trace {
-            code: r.get(0),
-            family_id: r.get(1),
-            family_names: localized(&r, 2),
-            village: localized(&r, 5),
-            photo: r.get(8),
-            product_id: r.get(9),
-            kind: ProductKind::parse(r.get(10)).unwrap_or(ProductKind::Other),
-            product_names: localized(&r, 11),
-            collected_on: r.get(14),
-            quantity: r.get::<i64, _>(15) as u32,
-        }))
+        row.map(Trace::try_from).transpose()
+    }
+}
+
+#[derive(FromRow)]
+struct TraceRow {
+    trace_code: String,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+    photo: String,
+    product_id: i64,
+    kind: String,
+    product_name_ug: String,
+    product_name_zh: String,
+    product_name_en: String,
+    collected_on: String,
+    quantity: i64,
+}
+
+impl TryFrom<TraceRow> for Trace {
+    type Error = sqlx::Error;
+
+    fn try_from(r: TraceRow) -> sqlx::Result<Trace> {
+        Ok(Trace {
+            code: r.trace_code,
+            family_id: r.family_id,
+            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            village: localized(r.village_ug, r.village_zh, r.village_en),
+            photo: r.photo,
+            product_id: r.product_id,
+            kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+            product_names: localized(r.product_name_ug, r.product_name_zh, r.product_name_en),
+            collected_on: r.collected_on,
+            quantity: int(r.quantity, "batch quantity")?,
+        })
     }
 }
 

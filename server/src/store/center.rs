@@ -2,7 +2,7 @@
 //! pick lists, batches, listing approval, earnings, payouts and the overview.
 //! Every query is scoped to the operator's hub.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use bazar_api::center::Listing;
 use bazar_api::center::{
@@ -12,10 +12,9 @@ use bazar_api::center::{
 };
 use bazar_api::earnings::Split;
 use bazar_api::{Capacity, Fen, FieldError, OrderStatus, PaymentMethod, ProductKind};
-use sqlx::Row;
+use sqlx::FromRow;
 
-use super::orders::localized;
-use super::{Store, random_code};
+use super::{Store, int, localized, parse, random_code};
 
 /// What became of a status change.
 #[derive(Debug)]
@@ -45,39 +44,324 @@ pub enum DecisionOutcome {
     NotPending,
 }
 
-const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug, f.name_zh, f.name_en, p.kind,
+const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+    f.name_en AS family_name_en, p.kind,
     p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en, p.price_fen, p.capacity,
-    CASE WHEN p.capacity = 'weekly' THEN p.weekly_capacity ELSE p.available END,
+    CASE WHEN p.capacity = 'weekly' THEN p.weekly_capacity ELSE p.available END AS quantity,
     p.image, p.status, p.reject_reason, p.reject_note, p.updated_at";
 
-pub(super) fn listing_from_row(r: &sqlx::sqlite::SqliteRow) -> Listing {
-    Listing {
-        id: r.get(0),
-        family_id: r.get(1),
-        family_names: localized(r, 2),
-        kind: ProductKind::parse(r.get(5)).unwrap_or(ProductKind::Other),
-        names: localized(r, 6),
-        unit: localized(r, 9),
-        price_fen: Fen(r.get(12)),
-        capacity: if r.get::<&str, _>(13) == "weekly" {
-            Capacity::Weekly
-        } else {
-            Capacity::Stock
-        },
-        quantity: r.get::<i64, _>(14).clamp(0, i64::from(u32::MAX)) as u32,
-        image: r.get(15),
-        status: ListingStatus::parse(r.get(16)).unwrap_or(ListingStatus::Pending),
-        reject_reason: r.get::<Option<&str>, _>(17).and_then(RejectReason::parse),
-        reject_note: r.get(18),
-        updated_at: r.get(19),
+/// A row of [`listing_query`].
+#[derive(FromRow)]
+pub(super) struct ListingRow {
+    id: i64,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    kind: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    unit_ug: String,
+    unit_zh: String,
+    unit_en: String,
+    price_fen: i64,
+    capacity: String,
+    quantity: i64,
+    image: String,
+    status: String,
+    reject_reason: Option<String>,
+    reject_note: Option<String>,
+    updated_at: String,
+}
+
+impl TryFrom<ListingRow> for Listing {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ListingRow) -> sqlx::Result<Listing> {
+        Ok(Listing {
+            id: r.id,
+            family_id: r.family_id,
+            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            price_fen: Fen(r.price_fen),
+            capacity: parse(&r.capacity, Capacity::parse, "capacity")?,
+            quantity: int(r.quantity, "listing quantity")?,
+            image: r.image,
+            status: parse(&r.status, ListingStatus::parse, "listing status")?,
+            reject_reason: r
+                .reject_reason
+                .as_deref()
+                .map(|reason| parse(reason, RejectReason::parse, "reject reason"))
+                .transpose()?,
+            reject_note: r.reject_note,
+            updated_at: r.updated_at,
+        })
     }
 }
 
-/// The listing query with `where_clause` (named columns use the `p.` and `f.` aliases).
+/// The listing query with `where_clause` (named columns use the `p.` and
+/// `f.` aliases); read its rows as [`ListingRow`].
 pub(super) fn listing_query(where_clause: &str) -> String {
     format!(
         "SELECT {LISTING_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id WHERE {where_clause}"
     )
+}
+
+/// How many of the hub's orders are in one status.
+#[derive(FromRow)]
+struct StatusCountRow {
+    status: String,
+    orders: i64,
+}
+
+/// A row of the center's order queue.
+#[derive(FromRow)]
+struct OrderSummaryRow {
+    code: String,
+    status: String,
+    created_at: String,
+    customer_name: String,
+    zone_name_ug: String,
+    zone_name_zh: String,
+    zone_name_en: String,
+    items: Option<i64>,
+    total_fen: i64,
+    flag: Option<String>,
+}
+
+impl TryFrom<OrderSummaryRow> for OrderSummary {
+    type Error = sqlx::Error;
+
+    fn try_from(r: OrderSummaryRow) -> sqlx::Result<OrderSummary> {
+        Ok(OrderSummary {
+            code: r.code,
+            status: parse(&r.status, OrderStatus::parse, "order status")?,
+            created_at: r.created_at,
+            customer_name: r.customer_name,
+            zone: localized(r.zone_name_ug, r.zone_name_zh, r.zone_name_en),
+            items: int(r.items.unwrap_or(0), "item count")?,
+            total_fen: Fen(r.total_fen),
+            flag: r.flag,
+        })
+    }
+}
+
+/// An order as its detail shows it, without lines and events.
+#[derive(FromRow)]
+struct OrderDetailRow {
+    id: i64,
+    code: String,
+    status: String,
+    created_at: String,
+    customer_name: String,
+    customer_phone: String,
+    address: String,
+    zone_name_ug: String,
+    zone_name_zh: String,
+    zone_name_en: String,
+    payment: String,
+    subtotal_fen: i64,
+    shipping_fen: i64,
+    total_fen: i64,
+    waybill: Option<String>,
+}
+
+/// A line of an order's detail.
+#[derive(FromRow)]
+struct CenterLineRow {
+    line_id: i64,
+    product_id: i64,
+    kind: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    unit_ug: String,
+    unit_zh: String,
+    unit_en: String,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    quantity: i64,
+    unit_price_fen: i64,
+    collected: i64,
+    trace_codes: String,
+}
+
+impl TryFrom<CenterLineRow> for CenterLine {
+    type Error = sqlx::Error;
+
+    fn try_from(r: CenterLineRow) -> sqlx::Result<CenterLine> {
+        Ok(CenterLine {
+            line_id: r.line_id,
+            product_id: r.product_id,
+            kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            family_id: r.family_id,
+            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            quantity: int(r.quantity, "line quantity")?,
+            unit_price_fen: Fen(r.unit_price_fen),
+            collected: int(r.collected, "collected quantity")?,
+            trace_codes: r
+                .trace_codes
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect(),
+        })
+    }
+}
+
+/// One of an order's events.
+#[derive(FromRow)]
+struct CenterEventRow {
+    status: String,
+    at: String,
+    actor: String,
+    note: Option<String>,
+}
+
+impl TryFrom<CenterEventRow> for CenterEvent {
+    type Error = sqlx::Error;
+
+    fn try_from(r: CenterEventRow) -> sqlx::Result<CenterEvent> {
+        Ok(CenterEvent {
+            status: parse(&r.status, OrderStatus::parse, "order status")?,
+            at: r.at,
+            actor: r.actor,
+            note: r.note,
+        })
+    }
+}
+
+/// An order's id and status.
+#[derive(FromRow)]
+struct OrderStatusRow {
+    id: i64,
+    status: String,
+}
+
+/// What is left to collect of one order line, with its family and product.
+#[derive(FromRow)]
+struct PickRow {
+    line_id: i64,
+    order_code: String,
+    remaining: i64,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+    stamp: String,
+    product_id: i64,
+    kind: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    unit_ug: String,
+    unit_zh: String,
+    unit_en: String,
+}
+
+/// An order line about to be collected.
+#[derive(FromRow)]
+struct CollectLineRow {
+    family_id: i64,
+    product_id: i64,
+    status: String,
+    order_id: i64,
+    remaining: i64,
+}
+
+/// What a batch's label prints.
+#[derive(FromRow)]
+struct LabelRow {
+    trace_code: String,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+    stamp: String,
+    kind: String,
+    product_name_ug: String,
+    product_name_zh: String,
+    product_name_en: String,
+    unit_ug: String,
+    unit_zh: String,
+    unit_en: String,
+    quantity: i64,
+    collected_on: String,
+}
+
+impl TryFrom<LabelRow> for Label {
+    type Error = sqlx::Error;
+
+    fn try_from(r: LabelRow) -> sqlx::Result<Label> {
+        Ok(Label {
+            trace_code: r.trace_code,
+            family_id: r.family_id,
+            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            village: localized(r.village_ug, r.village_zh, r.village_en),
+            stamp: r.stamp,
+            kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+            product_names: localized(r.product_name_ug, r.product_name_zh, r.product_name_en),
+            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            quantity: int(r.quantity, "batch quantity")?,
+            collected_on: r.collected_on,
+            trace_url: String::new(),
+            qr_svg: String::new(),
+        })
+    }
+}
+
+/// A sold line as [`SoldLine`] reads it.
+#[derive(FromRow)]
+struct SoldLineRow {
+    family_id: i64,
+    order_code: String,
+    month: String,
+    day: String,
+    quantity: i64,
+    unit_price_fen: i64,
+}
+
+/// A payout with its month (China time).
+#[derive(FromRow)]
+struct PayoutRow {
+    id: i64,
+    family_id: i64,
+    amount_fen: i64,
+    paid_at: String,
+    note: Option<String>,
+    month: String,
+}
+
+/// What the database gives a new payout.
+#[derive(FromRow)]
+struct NewPayoutRow {
+    id: i64,
+    paid_at: String,
+}
+
+/// One order line's sales, with its week and family.
+#[derive(FromRow)]
+struct WeekLineRow {
+    week: String,
+    order_id: i64,
+    family_id: i64,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    gross_fen: i64,
 }
 
 /// One sold line for the money views: family, order, month, day and its split.
@@ -101,25 +385,31 @@ impl Store {
 
     /// Counts by status and the orders in `status`, oldest first.
     pub async fn order_queue(&self, hub_id: i64, status: OrderStatus) -> sqlx::Result<OrderQueue> {
-        let counted: BTreeMap<String, i64> =
-            sqlx::query("SELECT status, COUNT(*) FROM customer_order WHERE hub_id = ? GROUP BY status")
-                .bind(hub_id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
+        let mut counted: HashMap<OrderStatus, u32> = HashMap::new();
+        for r in sqlx::query_as::<_, StatusCountRow>(
+            "SELECT status, COUNT(*) AS orders FROM customer_order WHERE hub_id = ? GROUP BY status",
+        )
+        .bind(hub_id)
+        .fetch_all(&self.pool)
+        .await?
+        {
+            counted.insert(
+                parse(&r.status, OrderStatus::parse, "order status")?,
+                int(r.orders, "order count")?,
+            );
+        }
         let counts = OrderStatus::LIFECYCLE
             .into_iter()
             .chain([OrderStatus::Cancelled])
             .map(|s| StatusCount {
                 status: s,
-                count: counted.get(s.as_str()).copied().unwrap_or(0) as u32,
+                count: counted.get(&s).copied().unwrap_or(0),
             })
             .collect();
-        let orders = sqlx::query(
-            "SELECT o.code, o.status, o.created_at, o.customer_name, z.name_ug, z.name_zh, z.name_en,
-                    (SELECT SUM(quantity) FROM order_line WHERE order_id = o.id), o.total_fen, o.flag
+        let orders = sqlx::query_as::<_, OrderSummaryRow>(
+            "SELECT o.code, o.status, o.created_at, o.customer_name,
+                    z.name_ug AS zone_name_ug, z.name_zh AS zone_name_zh, z.name_en AS zone_name_en,
+                    (SELECT SUM(quantity) FROM order_line WHERE order_id = o.id) AS items, o.total_fen, o.flag
              FROM customer_order o JOIN zone z ON z.id = o.zone_id
              WHERE o.hub_id = ? AND o.status = ? ORDER BY o.flag IS NULL, o.id LIMIT 500",
         )
@@ -127,26 +417,18 @@ impl Store {
         .bind(status.as_str())
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(|r| OrderSummary {
-            code: r.get(0),
-            status: OrderStatus::parse(r.get(1)).unwrap_or(OrderStatus::Placed),
-            created_at: r.get(2),
-            customer_name: r.get(3),
-            zone: localized(r, 4),
-            items: r.get::<Option<i64>, _>(7).unwrap_or(0) as u32,
-            total_fen: Fen(r.get(8)),
-            flag: r.get(9),
-        })
-        .collect();
+        .into_iter()
+        .map(OrderSummary::try_from)
+        .collect::<sqlx::Result<Vec<_>>>()?;
         Ok(OrderQueue { counts, orders })
     }
 
     /// One of the hub's orders with its lines, batches and events.
     pub async fn order_detail(&self, hub_id: i64, code: &str) -> sqlx::Result<Option<OrderDetail>> {
-        let Some(o) = sqlx::query(
+        let Some(o) = sqlx::query_as::<_, OrderDetailRow>(
             "SELECT o.id, o.code, o.status, o.created_at, o.customer_name, o.customer_phone, o.address,
-                    z.name_ug, z.name_zh, z.name_en, o.payment, o.subtotal_fen, o.shipping_fen, o.total_fen, o.waybill
+                    z.name_ug AS zone_name_ug, z.name_zh AS zone_name_zh, z.name_en AS zone_name_en,
+                    o.payment, o.subtotal_fen, o.shipping_fen, o.total_fen, o.waybill
              FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.hub_id = ? AND o.code = ?",
         )
         .bind(hub_id)
@@ -156,68 +438,46 @@ impl Store {
         else {
             return Ok(None);
         };
-        let order_id: i64 = o.get(0);
-        let mut lines = Vec::new();
-        for r in sqlx::query(
-            "SELECT l.id, l.product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
-                    f.id, f.name_ug, f.name_zh, f.name_en, l.quantity, l.unit_price_fen,
-                    COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0),
+        let order_id = o.id;
+        let lines = sqlx::query_as::<_, CenterLineRow>(
+            "SELECT l.id AS line_id, l.product_id, p.kind, p.name_ug, p.name_zh, p.name_en,
+                    p.unit_ug, p.unit_zh, p.unit_en,
+                    f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+                    f.name_en AS family_name_en, l.quantity, l.unit_price_fen,
+                    COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0) AS collected,
                     COALESCE((SELECT GROUP_CONCAT(b.trace_code) FROM batch_line bl JOIN batch b ON b.id = bl.batch_id
-                              WHERE bl.order_line_id = l.id), '')
+                              WHERE bl.order_line_id = l.id), '') AS trace_codes
              FROM order_line l JOIN product p ON p.id = l.product_id JOIN family f ON f.id = l.family_id
              WHERE l.order_id = ? ORDER BY l.id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
         .await?
-        {
-            let codes: String = r.get(16);
-            lines.push(CenterLine {
-                line_id: r.get(0),
-                product_id: r.get(1),
-                kind: ProductKind::parse(r.get(2)).unwrap_or(ProductKind::Other),
-                names: localized(&r, 3),
-                unit: localized(&r, 6),
-                family_id: r.get(9),
-                family_names: localized(&r, 10),
-                quantity: r.get::<i64, _>(13) as u32,
-                unit_price_fen: Fen(r.get(14)),
-                collected: r.get::<i64, _>(15) as u32,
-                trace_codes: codes.split(',').filter(|c| !c.is_empty()).map(String::from).collect(),
-            });
-        }
-        let events =
-            sqlx::query("SELECT status, at, actor, note FROM order_event WHERE order_id = ? ORDER BY id")
-                .bind(order_id)
-                .fetch_all(&self.pool)
-                .await?
-                .iter()
-                .filter_map(|r| {
-                    Some(CenterEvent {
-                        status: OrderStatus::parse(r.get(0))?,
-                        at: r.get(1),
-                        actor: r.get(2),
-                        note: r.get(3),
-                    })
-                })
-                .collect();
+        .into_iter()
+        .map(CenterLine::try_from)
+        .collect::<sqlx::Result<Vec<_>>>()?;
+        let events = sqlx::query_as::<_, CenterEventRow>(
+            "SELECT status, at, actor, note FROM order_event WHERE order_id = ? ORDER BY id",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(CenterEvent::try_from)
+        .collect::<sqlx::Result<Vec<_>>>()?;
         Ok(Some(OrderDetail {
-            code: o.get(1),
-            status: OrderStatus::parse(o.get(2)).unwrap_or(OrderStatus::Placed),
-            created_at: o.get(3),
-            customer_name: o.get(4),
-            customer_phone: o.get(5),
-            address: o.get(6),
-            zone: localized(&o, 7),
-            payment: if o.get::<&str, _>(10) == "bank_transfer" {
-                PaymentMethod::BankTransfer
-            } else {
-                PaymentMethod::OnDelivery
-            },
-            subtotal_fen: Fen(o.get(11)),
-            shipping_fen: Fen(o.get(12)),
-            total_fen: Fen(o.get(13)),
-            waybill: o.get(14),
+            code: o.code,
+            status: parse(&o.status, OrderStatus::parse, "order status")?,
+            created_at: o.created_at,
+            customer_name: o.customer_name,
+            customer_phone: o.customer_phone,
+            address: o.address,
+            zone: localized(o.zone_name_ug, o.zone_name_zh, o.zone_name_en),
+            payment: parse(&o.payment, PaymentMethod::parse, "payment method")?,
+            subtotal_fen: Fen(o.subtotal_fen),
+            shipping_fen: Fen(o.shipping_fen),
+            total_fen: Fen(o.total_fen),
+            waybill: o.waybill,
             lines,
             events,
         }))
@@ -235,16 +495,18 @@ impl Store {
     ) -> sqlx::Result<StatusOutcome> {
         let (next, waybill, note) = (change.status, change.waybill.as_deref(), change.note.as_deref());
         let mut tx = self.write().await?;
-        let Some(row) = sqlx::query("SELECT id, status FROM customer_order WHERE hub_id = ? AND code = ?")
-            .bind(hub_id)
-            .bind(code)
-            .fetch_optional(&mut *tx)
-            .await?
+        let Some(row) = sqlx::query_as::<_, OrderStatusRow>(
+            "SELECT id, status FROM customer_order WHERE hub_id = ? AND code = ?",
+        )
+        .bind(hub_id)
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await?
         else {
             return Ok(StatusOutcome::NotFound);
         };
-        let order_id: i64 = row.get(0);
-        let from = OrderStatus::parse(row.get(1)).unwrap_or(OrderStatus::Placed);
+        let order_id = row.id;
+        let from = parse(&row.status, OrderStatus::parse, "order status")?;
         if !from.can_become(next) {
             return Ok(StatusOutcome::Illegal { from });
         }
@@ -285,10 +547,12 @@ impl Store {
         codes: &[String],
     ) -> sqlx::Result<PickList> {
         let mut sql = String::from(
-            "SELECT l.id, o.code,
-                    l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0),
-                    f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
-                    p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en
+            "SELECT l.id AS line_id, o.code AS order_code,
+                    l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
+                        AS remaining,
+                    f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+                    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
+                    p.id AS product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en
              FROM order_line l JOIN customer_order o ON o.id = l.order_id
              JOIN family f ON f.id = l.family_id JOIN product p ON p.id = l.product_id
              WHERE o.hub_id = ? AND o.status IN ('placed', 'collecting')",
@@ -302,7 +566,7 @@ impl Store {
             sql.push(')');
         }
         sql.push_str(" ORDER BY f.id, p.id, o.id, l.id");
-        let mut query = sqlx::query(&sql).bind(hub_id);
+        let mut query = sqlx::query_as::<_, PickRow>(&sql).bind(hub_id);
         if let Some(day) = day {
             query = query.bind(day);
         }
@@ -314,42 +578,42 @@ impl Store {
             families: Vec::new(),
         };
         for r in query.fetch_all(&self.pool).await? {
-            let remaining: i64 = r.get(2);
-            if remaining <= 0 {
+            if r.remaining <= 0 {
                 continue;
             }
-            let order_code: String = r.get(1);
+            let remaining: u32 = int(r.remaining, "quantity to collect")?;
+            let order_code = r.order_code;
             if !list.orders.contains(&order_code) {
                 list.orders.push(order_code.clone());
             }
-            let family_id: i64 = r.get(3);
+            let family_id = r.family_id;
             if list.families.last().is_none_or(|f| f.family_id != family_id) {
                 list.families.push(PickFamily {
                     family_id,
-                    names: localized(&r, 4),
-                    village: localized(&r, 7),
-                    stamp: r.get(10),
+                    names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+                    village: localized(r.village_ug, r.village_zh, r.village_en),
+                    stamp: r.stamp,
                     items: Vec::new(),
                 });
             }
             let family = list.families.last_mut().expect("pushed above");
-            let product_id: i64 = r.get(11);
+            let product_id = r.product_id;
             if family.items.last().is_none_or(|i| i.product_id != product_id) {
                 family.items.push(PickItem {
                     product_id,
-                    kind: ProductKind::parse(r.get(12)).unwrap_or(ProductKind::Other),
-                    names: localized(&r, 13),
-                    unit: localized(&r, 16),
+                    kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+                    names: localized(r.name_ug, r.name_zh, r.name_en),
+                    unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
                     quantity: 0,
                     lines: Vec::new(),
                 });
             }
             let item = family.items.last_mut().expect("pushed above");
-            item.quantity += remaining as u32;
+            item.quantity += remaining;
             item.lines.push(PickLine {
-                line_id: r.get(0),
+                line_id: r.line_id,
                 order_code,
-                quantity: remaining as u32,
+                quantity: remaining,
             });
         }
         list.orders.sort();
@@ -373,9 +637,10 @@ impl Store {
         let mut taken: Vec<(i64, i64, i64)> = Vec::new();
         for (i, line_id) in line_ids.iter().enumerate() {
             let field = format!("line_ids[{i}]");
-            let row = sqlx::query(
-                "SELECT l.family_id, l.product_id, o.status, o.id,
+            let row = sqlx::query_as::<_, CollectLineRow>(
+                "SELECT l.family_id, l.product_id, o.status, o.id AS order_id,
                         l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
+                            AS remaining
                  FROM order_line l JOIN customer_order o ON o.id = l.order_id WHERE l.id = ? AND o.hub_id = ?",
             )
             .bind(line_id)
@@ -386,15 +651,18 @@ impl Store {
                 errors.push(FieldError::new(field, "unknown_line"));
                 continue;
             };
-            let remaining: i64 = row.get(4);
-            if row.get::<i64, _>(0) != family_id || row.get::<i64, _>(1) != product_id {
+            let remaining = row.remaining;
+            if row.family_id != family_id || row.product_id != product_id {
                 errors.push(FieldError::new(field, "other_family_or_product"));
-            } else if !matches!(row.get::<&str, _>(2), "placed" | "collecting") {
+            } else if !matches!(
+                parse(&row.status, OrderStatus::parse, "order status")?,
+                OrderStatus::Placed | OrderStatus::Collecting
+            ) {
                 errors.push(FieldError::new(field, "not_collecting"));
             } else if remaining <= 0 || taken.iter().any(|(id, ..)| id == line_id) {
                 errors.push(FieldError::new(field, "collected"));
             } else {
-                taken.push((*line_id, row.get::<i64, _>(3), remaining));
+                taken.push((*line_id, row.order_id, remaining));
             }
         }
         if taken.is_empty() && errors.is_empty() {
@@ -441,7 +709,7 @@ impl Store {
                 .bind(order_id)
                 .fetch_one(&mut *tx)
                 .await?;
-            if status == "placed" {
+            if parse(&status, OrderStatus::parse, "order status")? == OrderStatus::Placed {
                 record_status(&mut tx, order_id, OrderStatus::Collecting, actor, None).await?;
             }
             let left: i64 = sqlx::query_scalar(
@@ -461,9 +729,11 @@ impl Store {
 
     /// What a batch's label prints (without its address and QR code).
     pub async fn label(&self, hub_id: i64, code: &str) -> sqlx::Result<Option<Label>> {
-        let row = sqlx::query(
-            "SELECT b.trace_code, f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en,
-                    f.stamp, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+        let row = sqlx::query_as::<_, LabelRow>(
+            "SELECT b.trace_code, f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+                    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en,
+                    f.stamp, p.kind, p.name_ug AS product_name_ug, p.name_zh AS product_name_zh,
+                    p.name_en AS product_name_en, p.unit_ug, p.unit_zh, p.unit_en,
                     b.quantity, b.collected_on
              FROM batch b JOIN family f ON f.id = b.family_id JOIN product p ON p.id = b.product_id
              WHERE b.trace_code = ? AND f.hub_id = ?",
@@ -472,32 +742,19 @@ impl Store {
         .bind(hub_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| Label {
-            trace_code: r.get(0),
-            family_id: r.get(1),
-            family_names: localized(&r, 2),
-            village: localized(&r, 5),
-            stamp: r.get(8),
-            kind: ProductKind::parse(r.get(9)).unwrap_or(ProductKind::Other),
-            product_names: localized(&r, 10),
-            unit: localized(&r, 13),
-            quantity: r.get::<i64, _>(16) as u32,
-            collected_on: r.get(17),
-            trace_url: String::new(),
-            qr_svg: String::new(),
-        }))
+        row.map(Label::try_from).transpose()
     }
 
     /// The hub's listings in `status`, oldest first.
     pub async fn hub_listings(&self, hub_id: i64, status: ListingStatus) -> sqlx::Result<Vec<Listing>> {
-        let rows = sqlx::query(&listing_query(
+        let rows = sqlx::query_as::<_, ListingRow>(&listing_query(
             "f.hub_id = ? AND p.status = ? ORDER BY p.updated_at, p.id",
         ))
         .bind(hub_id)
         .bind(status.as_str())
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(listing_from_row).collect())
+        rows.into_iter().map(Listing::try_from).collect()
     }
 
     /// Approves (with corrections) or sends back one of the hub's pending listings.
@@ -516,10 +773,11 @@ impl Store {
         .bind(hub_id)
         .fetch_optional(&mut *tx)
         .await?;
-        match status.as_deref() {
-            None => return Ok(DecisionOutcome::NotFound),
-            Some("pending") => {}
-            Some(_) => return Ok(DecisionOutcome::NotPending),
+        let Some(status) = status else {
+            return Ok(DecisionOutcome::NotFound);
+        };
+        if parse(&status, ListingStatus::parse, "listing status")? != ListingStatus::Pending {
+            return Ok(DecisionOutcome::NotPending);
         }
         if decision.approve {
             if let Some(price) = decision.price_fen {
@@ -560,13 +818,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let row = sqlx::query(&listing_query("p.id = ?"))
+        let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = ?"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
+        let listing = Listing::try_from(row)?;
         tx.commit().await?;
         self.catalog_changed();
-        Ok(DecisionOutcome::Decided(Box::new(listing_from_row(&row))))
+        Ok(DecisionOutcome::Decided(Box::new(listing)))
     }
 
     /// Every sold line (of orders not cancelled) of the hub, or of one family,
@@ -578,9 +837,9 @@ impl Store {
         until: &str,
     ) -> sqlx::Result<Vec<SoldLine>> {
         let rate = self.fee_bp(hub_id).await?;
-        let rows = sqlx::query(
-            "SELECT l.family_id, o.code, strftime('%Y-%m', o.created_at, '+8 hours') AS month,
-                    date(o.created_at, '+8 hours'), l.quantity, l.unit_price_fen
+        let rows = sqlx::query_as::<_, SoldLineRow>(
+            "SELECT l.family_id, o.code AS order_code, strftime('%Y-%m', o.created_at, '+8 hours') AS month,
+                    date(o.created_at, '+8 hours') AS day, l.quantity, l.unit_price_fen
              FROM order_line l JOIN customer_order o ON o.id = l.order_id
              WHERE o.hub_id = ?1 AND o.status <> 'cancelled' AND (?2 IS NULL OR l.family_id = ?2)
                AND strftime('%Y-%m', o.created_at, '+8 hours') <= ?3
@@ -591,16 +850,17 @@ impl Store {
         .bind(until)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| SoldLine {
-                family_id: r.get(0),
-                order_code: r.get(1),
-                month: r.get(2),
-                day: r.get(3),
-                split: Split::line(r.get::<i64, _>(4) as u32, Fen(r.get(5)), rate),
+        rows.into_iter()
+            .map(|r| -> sqlx::Result<SoldLine> {
+                Ok(SoldLine {
+                    family_id: r.family_id,
+                    order_code: r.order_code,
+                    month: r.month,
+                    day: r.day,
+                    split: Split::line(int(r.quantity, "line quantity")?, Fen(r.unit_price_fen), rate),
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Payouts (family, month, amount) of the hub, or of one family.
@@ -609,8 +869,9 @@ impl Store {
         hub_id: i64,
         family_id: Option<i64>,
     ) -> sqlx::Result<Vec<(Payout, String)>> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.family_id, p.amount_fen, p.paid_at, p.note, strftime('%Y-%m', p.paid_at, '+8 hours')
+        let rows = sqlx::query_as::<_, PayoutRow>(
+            "SELECT p.id, p.family_id, p.amount_fen, p.paid_at, p.note,
+                    strftime('%Y-%m', p.paid_at, '+8 hours') AS month
              FROM payout p JOIN family f ON f.id = p.family_id
              WHERE f.hub_id = ?1 AND (?2 IS NULL OR p.family_id = ?2) ORDER BY p.id DESC",
         )
@@ -619,17 +880,17 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
-            .iter()
+            .into_iter()
             .map(|r| {
                 (
                     Payout {
-                        id: r.get(0),
-                        family_id: r.get(1),
-                        amount_fen: Fen(r.get(2)),
-                        paid_at: r.get(3),
-                        note: r.get(4),
+                        id: r.id,
+                        family_id: r.family_id,
+                        amount_fen: Fen(r.amount_fen),
+                        paid_at: r.paid_at,
+                        note: r.note,
                     },
-                    r.get(5),
+                    r.month,
                 )
             })
             .collect())
@@ -684,7 +945,7 @@ impl Store {
             return Ok(None);
         }
         let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, NewPayoutRow>(
             "INSERT INTO payout (family_id, amount_fen, paid_at, actor, note)
              VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?) RETURNING id, paid_at",
         )
@@ -696,10 +957,10 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(Some(Payout {
-            id: row.get(0),
+            id: row.id,
             family_id: request.family_id,
             amount_fen: request.amount_fen,
-            paid_at: row.get(1),
+            paid_at: row.paid_at,
             note: note.map(String::from),
         }))
     }
@@ -707,9 +968,9 @@ impl Store {
     /// Orders and sales of the hub's last `weeks` weeks (Monday to Sunday,
     /// China time), oldest first, with the families that supplied them.
     pub async fn overview(&self, hub_id: i64, weeks: u32) -> sqlx::Result<Vec<WeekSales>> {
-        let rows = sqlx::query(
-            "SELECT date(o.created_at, '+8 hours', '-6 days', 'weekday 1') AS week, o.id,
-                    f.id, f.name_ug, f.name_zh, f.name_en, l.quantity * l.unit_price_fen
+        let rows = sqlx::query_as::<_, WeekLineRow>(
+            "SELECT date(o.created_at, '+8 hours', '-6 days', 'weekday 1') AS week, o.id AS order_id,
+                    f.id AS family_id, f.name_ug, f.name_zh, f.name_en, l.quantity * l.unit_price_fen AS gross_fen
              FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN family f ON f.id = l.family_id
              WHERE o.hub_id = ? AND o.status <> 'cancelled'
                AND o.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
@@ -722,7 +983,7 @@ impl Store {
         let mut out: Vec<WeekSales> = Vec::new();
         let mut orders_seen = std::collections::HashSet::new();
         for r in rows {
-            let week: String = r.get(0);
+            let week = r.week;
             if out.last().is_none_or(|w| w.week_start != week) {
                 out.push(WeekSales {
                     week_start: week.clone(),
@@ -732,18 +993,17 @@ impl Store {
                 });
             }
             let w = out.last_mut().expect("pushed above");
-            let order: i64 = r.get(1);
-            if orders_seen.insert(order) {
+            if orders_seen.insert(r.order_id) {
                 w.orders += 1;
             }
-            let gross = Fen(r.get(6));
+            let gross = Fen(r.gross_fen);
             w.gross_fen = w.gross_fen + gross;
-            let family_id: i64 = r.get(2);
+            let family_id = r.family_id;
             match w.families.iter_mut().find(|f| f.family_id == family_id) {
                 Some(f) => f.gross_fen = f.gross_fen + gross,
                 None => w.families.push(FamilySales {
                     family_id,
-                    names: localized(&r, 3),
+                    names: localized(r.name_ug, r.name_zh, r.name_en),
                     gross_fen: gross,
                 }),
             }

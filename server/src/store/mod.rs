@@ -14,6 +14,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
+use bazar_api::Localized;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -127,6 +128,32 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+// Rows are read into `#[derive(sqlx::FromRow)]` structs by column name (the
+// SQL names computed or ambiguous columns with `AS`), so adding a column
+// can't shift the others; these turn their columns into the API's types.
+
+/// Three text columns of one text, in Uyghur, Chinese and English.
+pub(super) fn localized(ug: String, zh: String, en: String) -> Localized {
+    Localized { ug, zh, en }
+}
+
+/// A TEXT column that holds one of an enum's names, read with `known` (the
+/// enum's `parse`): a name this code doesn't know is an error, never a
+/// default. `what` names the column in the error.
+pub(super) fn parse<T>(value: &str, known: fn(&str) -> Option<T>, what: &str) -> sqlx::Result<T> {
+    known(value).ok_or_else(|| decode_error(format!("unknown {what} {value:?} in the database")))
+}
+
+/// An INTEGER column (SQLite's i64) as the narrower integer the API wants:
+/// a value out of its range is an error.
+pub(super) fn int<T: TryFrom<i64>>(value: i64, what: &str) -> sqlx::Result<T> {
+    T::try_from(value).map_err(|_| decode_error(format!("{what} {value} out of range in the database")))
+}
+
+fn decode_error(message: String) -> sqlx::Error {
+    sqlx::Error::Decode(message.into())
 }
 
 /// Eight letters of the trace-code alphabet from the operating system's

@@ -1,8 +1,14 @@
 //! Narration clips trainers recorded, per hub, step and language.
 
-use sqlx::Row;
+use sqlx::FromRow;
 
 use super::Store;
+
+#[derive(FromRow)]
+struct RecordingRow {
+    mime: String,
+    audio: Vec<u8>,
+}
 
 impl Store {
     /// Saves (or replaces) a hub's recording of `clip` in `lang`.
@@ -57,7 +63,7 @@ impl Store {
         clip: &str,
         lang: &str,
     ) -> sqlx::Result<Option<(String, Vec<u8>)>> {
-        let row = sqlx::query(
+        let row = sqlx::query_as::<_, RecordingRow>(
             "SELECT n.mime, n.audio FROM narration n JOIN hub h ON h.id = n.hub_id
              WHERE h.slug = COALESCE(?, (SELECT slug FROM hub ORDER BY id LIMIT 1)) AND n.clip = ? AND n.lang = ?",
         )
@@ -66,7 +72,7 @@ impl Store {
         .bind(lang)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|r| (r.get(0), r.get(1))))
+        Ok(row.map(|r| (r.mime, r.audio)))
     }
 
     /// Which clips the hub recorded, as `clip/lang`.

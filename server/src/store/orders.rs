@@ -1,17 +1,18 @@
 //! Placing orders exactly once, and reading them back for the tracking page.
 
+use bazar_api::center::ListingStatus;
 use bazar_api::order::{self, SoldOutLine};
 use bazar_api::{
-    Fen, Localized, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, ProductKind, Tracking,
+    Capacity, Fen, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, ProductKind, Tracking,
     TrackingEvent, TrackingLine, Zone,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{FromRow, Row, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Store, random_code, random_token};
+use super::{Store, int, localized, parse, random_code, random_token};
 use crate::payment::{self, HubAccount};
 
 /// What became of a request to place an order.
@@ -47,6 +48,118 @@ struct StockRow {
     status: String,
     kind: String,
     max_per_order: Option<i64>,
+}
+
+/// The record of an Idempotency-Key.
+#[derive(FromRow)]
+struct IdempotencyRow {
+    body_hash: String,
+    status: i64,
+    response: String,
+}
+
+/// A zone an order is sent to, and what shipping there costs.
+#[derive(FromRow)]
+struct ZoneChargeRow {
+    id: i64,
+    shipping_fen: i64,
+}
+
+/// The account a hub receives bank transfers on.
+#[derive(FromRow)]
+struct HubAccountRow {
+    bank_payee: String,
+    bank_name: String,
+    bank_account: String,
+}
+
+/// A delivery zone as the shop shows it.
+#[derive(FromRow)]
+struct ZoneRow {
+    code: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    shipping_fen: i64,
+    days_min: i64,
+    days_max: i64,
+}
+
+impl TryFrom<ZoneRow> for Zone {
+    type Error = sqlx::Error;
+
+    fn try_from(r: ZoneRow) -> sqlx::Result<Zone> {
+        Ok(Zone {
+            code: r.code,
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            shipping_fen: Fen(r.shipping_fen),
+            days_min: int(r.days_min, "days_min")?,
+            days_max: int(r.days_max, "days_max")?,
+        })
+    }
+}
+
+/// An order behind a tracking token, with its zone.
+#[derive(FromRow)]
+struct TrackingRow {
+    id: i64,
+    code: String,
+    status: String,
+    subtotal_fen: i64,
+    shipping_fen: i64,
+    total_fen: i64,
+    payment: String,
+    waybill: Option<String>,
+    zone_code: String,
+    zone_name_ug: String,
+    zone_name_zh: String,
+    zone_name_en: String,
+    zone_shipping_fen: i64,
+    days_min: i64,
+    days_max: i64,
+}
+
+/// One of an order's events, as the tracking page shows it.
+#[derive(FromRow)]
+struct TrackingEventRow {
+    status: String,
+    at: String,
+}
+
+/// A line of a tracked order.
+#[derive(FromRow)]
+struct TrackingLineRow {
+    product_id: i64,
+    kind: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    quantity: i64,
+    unit_price_fen: i64,
+    family_id: i64,
+    family_name_ug: String,
+    family_name_zh: String,
+    family_name_en: String,
+    village_ug: String,
+    village_zh: String,
+    village_en: String,
+}
+
+impl TryFrom<TrackingLineRow> for TrackingLine {
+    type Error = sqlx::Error;
+
+    fn try_from(r: TrackingLineRow) -> sqlx::Result<TrackingLine> {
+        Ok(TrackingLine {
+            product_id: r.product_id,
+            kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            quantity: int(r.quantity, "line quantity")?,
+            unit_price_fen: Fen(r.unit_price_fen),
+            family_id: r.family_id,
+            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            village: localized(r.village_ug, r.village_zh, r.village_en),
+        })
+    }
 }
 
 /// An order waiting for the order writer, and where its answer goes.
@@ -161,16 +274,17 @@ async fn place_one(
     request: &OrderRequest,
     week: i64,
 ) -> sqlx::Result<Placement> {
-    if let Some(row) = sqlx::query("SELECT body_hash, status, response FROM idempotency WHERE key = ?")
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?
+    if let Some(row) = sqlx::query_as::<_, IdempotencyRow>(
+        "SELECT body_hash, status, response FROM idempotency WHERE key = ?",
+    )
+    .bind(key)
+    .fetch_optional(&mut *tx)
+    .await?
     {
-        let stored_hash: String = row.get(0);
-        return Ok(if stored_hash == body_hash {
+        return Ok(if row.body_hash == body_hash {
             Placement::Replayed {
-                status: row.get::<i64, _>(1) as u16,
-                body: row.get(2),
+                status: int(row.status, "stored answer status")?,
+                body: row.response,
             }
         } else {
             Placement::KeyReused
@@ -207,7 +321,9 @@ async fn place_one(
         if *hub.get_or_insert(row.hub_id) != row.hub_id {
             return Ok(Placement::UnknownZone);
         }
-        let kind = ProductKind::parse(&row.kind).unwrap_or(ProductKind::Other);
+        let kind = parse(&row.kind, ProductKind::parse, "product kind")?;
+        let weekly = parse(&row.capacity, Capacity::parse, "capacity")? == Capacity::Weekly;
+        let live = parse(&row.status, ListingStatus::parse, "listing status")? == ListingStatus::Live;
         let max = super::catalog::max_per_order(kind, row.max_per_order);
         if let Some(over) = order::over_max_per_order(*index, *quantity, max) {
             // Not taken: the order is refused for it whatever the stock.
@@ -215,7 +331,7 @@ async fn place_one(
             continue;
         }
         let mut available = row.available;
-        if row.capacity == "weekly" && row.week != week {
+        if weekly && row.week != week {
             // A new week: the family can make its whole capacity again.
             sqlx::query("UPDATE product SET available = weekly_capacity, week = ? WHERE id = ?")
                 .bind(week)
@@ -224,7 +340,7 @@ async fn place_one(
                 .await?;
             available = row.weekly_capacity;
         }
-        let taken = if row.status == "live" {
+        let taken = if live {
             sqlx::query(
                 "UPDATE product SET available = available - ?1,
                         updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
@@ -247,7 +363,7 @@ async fn place_one(
                 SoldOutLine {
                     product_id: row.id,
                     requested: *quantity,
-                    available: if row.status == "live" { available } else { 0 },
+                    available: if live { available } else { 0 },
                 },
             ));
         }
@@ -272,16 +388,17 @@ async fn place_one(
         return Ok(Placement::UnknownProducts(Vec::new()));
     };
 
-    let zone = sqlx::query("SELECT id, shipping_fen FROM zone WHERE hub_id = ? AND code = ?")
-        .bind(hub_id)
-        .bind(request.customer.zone.trim())
-        .fetch_optional(&mut *tx)
-        .await?;
+    let zone =
+        sqlx::query_as::<_, ZoneChargeRow>("SELECT id, shipping_fen FROM zone WHERE hub_id = ? AND code = ?")
+            .bind(hub_id)
+            .bind(request.customer.zone.trim())
+            .fetch_optional(&mut *tx)
+            .await?;
     let Some(zone) = zone else {
         return Ok(Placement::UnknownZone);
     };
-    let zone_id: i64 = zone.get(0);
-    let shipping = Fen(zone.get(1));
+    let zone_id = zone.id;
+    let shipping = Fen(zone.shipping_fen);
     let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
     let total = order::total(subtotal, shipping);
     let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
@@ -315,15 +432,17 @@ async fn place_one(
         }
     };
     let token = random_token();
-    let hub_account = sqlx::query("SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = ?")
-        .bind(hub_id)
-        .fetch_one(&mut *tx)
-        .await
-        .map(|r| HubAccount {
-            payee: r.get(0),
-            bank: r.get(1),
-            account: r.get(2),
-        })?;
+    let hub_account = sqlx::query_as::<_, HubAccountRow>(
+        "SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = ?",
+    )
+    .bind(hub_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map(|r| HubAccount {
+        payee: r.bank_payee,
+        bank: r.bank_name,
+        account: r.bank_account,
+    })?;
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
                                      zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at, flag)
@@ -339,7 +458,7 @@ async fn place_one(
     .bind(subtotal.0)
     .bind(shipping.0)
     .bind(total.0)
-    .bind(payment_str(request.payment))
+    .bind(request.payment.as_str())
     .bind(&now)
     .bind(flag)
     .fetch_one(&mut *tx)
@@ -394,20 +513,21 @@ async fn place_one(
 impl Store {
     /// The delivery zones of the (first) hub, in their display order.
     pub async fn zones(&self) -> sqlx::Result<Vec<Zone>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as::<_, ZoneRow>(
             "SELECT code, name_ug, name_zh, name_en, shipping_fen, days_min, days_max FROM zone
              WHERE hub_id = (SELECT MIN(id) FROM hub) ORDER BY position, id",
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(zone_from_row).collect())
+        rows.into_iter().map(Zone::try_from).collect()
     }
 
     /// The order behind a tracking token, or `None`.
     pub async fn tracking(&self, token: &str) -> sqlx::Result<Option<Tracking>> {
-        let Some(order) = sqlx::query(
+        let Some(order) = sqlx::query_as::<_, TrackingRow>(
             "SELECT o.id, o.code, o.status, o.subtotal_fen, o.shipping_fen, o.total_fen, o.payment, o.waybill,
-                    z.code, z.name_ug, z.name_zh, z.name_en, z.shipping_fen, z.days_min, z.days_max
+                    z.code AS zone_code, z.name_ug AS zone_name_ug, z.name_zh AS zone_name_zh,
+                    z.name_en AS zone_name_en, z.shipping_fen AS zone_shipping_fen, z.days_min, z.days_max
              FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.tracking_token = ?",
         )
         .bind(token)
@@ -416,27 +536,30 @@ impl Store {
         else {
             return Ok(None);
         };
-        let order_id: i64 = order.get(0);
-        let waybill: Option<String> = order.get(7);
-        let events = sqlx::query("SELECT status, at FROM order_event WHERE order_id = ? ORDER BY id")
-            .bind(order_id)
-            .fetch_all(&self.pool)
-            .await?
-            .into_iter()
-            .filter_map(|r| {
-                let status = OrderStatus::parse(r.get::<&str, _>(0))?;
-                Some(TrackingEvent {
-                    status,
-                    at: r.get(1),
-                    waybill: (status == OrderStatus::Shipped)
-                        .then(|| waybill.clone())
-                        .flatten(),
-                })
+        let order_id = order.id;
+        let waybill = order.waybill;
+        let events = sqlx::query_as::<_, TrackingEventRow>(
+            "SELECT status, at FROM order_event WHERE order_id = ? ORDER BY id",
+        )
+        .bind(order_id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|r| -> sqlx::Result<TrackingEvent> {
+            let status = parse(&r.status, OrderStatus::parse, "order status")?;
+            Ok(TrackingEvent {
+                status,
+                at: r.at,
+                waybill: (status == OrderStatus::Shipped)
+                    .then(|| waybill.clone())
+                    .flatten(),
             })
-            .collect();
-        let lines = sqlx::query(
+        })
+        .collect::<sqlx::Result<Vec<_>>>()?;
+        let lines = sqlx::query_as::<_, TrackingLineRow>(
             "SELECT l.product_id, p.kind, p.name_ug, p.name_zh, p.name_en, l.quantity, l.unit_price_fen,
-                    f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en
+                    f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
+                    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en
              FROM order_line l JOIN product p ON p.id = l.product_id JOIN family f ON f.id = l.family_id
              WHERE l.order_id = ? ORDER BY l.id",
         )
@@ -444,64 +567,25 @@ impl Store {
         .fetch_all(&self.pool)
         .await?
         .into_iter()
-        .map(|r| TrackingLine {
-            product_id: r.get(0),
-            kind: ProductKind::parse(r.get(1)).unwrap_or(ProductKind::Other),
-            names: localized(&r, 2),
-            quantity: r.get::<i64, _>(5) as u32,
-            unit_price_fen: Fen(r.get(6)),
-            family_id: r.get(7),
-            family_names: localized(&r, 8),
-            village: localized(&r, 11),
-        })
-        .collect();
+        .map(TrackingLine::try_from)
+        .collect::<sqlx::Result<Vec<_>>>()?;
         Ok(Some(Tracking {
-            code: order.get(1),
-            status: OrderStatus::parse(order.get(2)).unwrap_or(OrderStatus::Placed),
+            code: order.code,
+            status: parse(&order.status, OrderStatus::parse, "order status")?,
             events,
             lines,
             zone: Zone {
-                code: order.get(8),
-                names: localized(&order, 9),
-                shipping_fen: Fen(order.get(12)),
-                days_min: order.get::<i64, _>(13) as u32,
-                days_max: order.get::<i64, _>(14) as u32,
+                code: order.zone_code,
+                names: localized(order.zone_name_ug, order.zone_name_zh, order.zone_name_en),
+                shipping_fen: Fen(order.zone_shipping_fen),
+                days_min: int(order.days_min, "days_min")?,
+                days_max: int(order.days_max, "days_max")?,
             },
-            subtotal_fen: Fen(order.get(3)),
-            shipping_fen: Fen(order.get(4)),
-            total_fen: Fen(order.get(5)),
-            payment: if order.get::<&str, _>(6) == "bank_transfer" {
-                PaymentMethod::BankTransfer
-            } else {
-                PaymentMethod::OnDelivery
-            },
+            subtotal_fen: Fen(order.subtotal_fen),
+            shipping_fen: Fen(order.shipping_fen),
+            total_fen: Fen(order.total_fen),
+            payment: parse(&order.payment, PaymentMethod::parse, "payment method")?,
         }))
-    }
-}
-
-fn payment_str(p: PaymentMethod) -> &'static str {
-    match p {
-        PaymentMethod::OnDelivery => "on_delivery",
-        PaymentMethod::BankTransfer => "bank_transfer",
-    }
-}
-
-/// Three text columns (ug, zh, en) starting at `first`.
-pub(super) fn localized(row: &sqlx::sqlite::SqliteRow, first: usize) -> Localized {
-    Localized {
-        ug: row.get(first),
-        zh: row.get(first + 1),
-        en: row.get(first + 2),
-    }
-}
-
-fn zone_from_row(r: &sqlx::sqlite::SqliteRow) -> Zone {
-    Zone {
-        code: r.get(0),
-        names: localized(r, 1),
-        shipping_fen: Fen(r.get(4)),
-        days_min: r.get::<i64, _>(5) as u32,
-        days_max: r.get::<i64, _>(6) as u32,
     }
 }
 

@@ -4,19 +4,54 @@ use bazar_api::center::Listing;
 use bazar_api::earnings::{Split, previous_month};
 use bazar_api::seller::{Money, MonthMoney, NewListing, OrderShare, Prepare, default_names};
 use bazar_api::{Capacity, Fen, ProductKind};
-use sqlx::Row;
+use sqlx::FromRow;
 
-use super::Store;
-use super::center::{listing_from_row, listing_query};
-use super::orders::localized;
+use super::center::{ListingRow, listing_query};
+use super::{Store, int, localized, parse};
+
+/// What is left to collect of one product of the family.
+#[derive(FromRow)]
+struct PrepareRow {
+    product_id: i64,
+    kind: String,
+    name_ug: String,
+    name_zh: String,
+    name_en: String,
+    unit_ug: String,
+    unit_zh: String,
+    unit_en: String,
+    image: String,
+    quantity: i64,
+    orders: i64,
+    since: String,
+}
+
+impl TryFrom<PrepareRow> for Prepare {
+    type Error = sqlx::Error;
+
+    fn try_from(r: PrepareRow) -> sqlx::Result<Prepare> {
+        Ok(Prepare {
+            product_id: r.product_id,
+            kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+            names: localized(r.name_ug, r.name_zh, r.name_en),
+            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            image: r.image,
+            quantity: int(r.quantity, "quantity to prepare")?,
+            orders: int(r.orders, "order count")?,
+            since: r.since,
+        })
+    }
+}
 
 impl Store {
     /// What the center still has to collect from the family, by product.
     pub async fn to_prepare(&self, family_id: i64) -> sqlx::Result<Vec<Prepare>> {
-        let rows = sqlx::query(
-            "SELECT p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en, p.image,
-                    SUM(l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)),
-                    COUNT(DISTINCT o.id), MIN(date(o.created_at, '+8 hours'))
+        let rows = sqlx::query_as::<_, PrepareRow>(
+            "SELECT p.id AS product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+                    p.image,
+                    SUM(l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0))
+                        AS quantity,
+                    COUNT(DISTINCT o.id) AS orders, MIN(date(o.created_at, '+8 hours')) AS since
              FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN product p ON p.id = l.product_id
              WHERE l.family_id = ? AND o.status IN ('placed', 'collecting')
                AND l.quantity > COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
@@ -25,19 +60,7 @@ impl Store {
         .bind(family_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Prepare {
-                product_id: r.get(0),
-                kind: ProductKind::parse(r.get(1)).unwrap_or(ProductKind::Other),
-                names: localized(r, 2),
-                unit: localized(r, 5),
-                image: r.get(8),
-                quantity: r.get::<i64, _>(9) as u32,
-                orders: r.get::<i64, _>(10) as u32,
-                since: r.get(11),
-            })
-            .collect())
+        rows.into_iter().map(Prepare::try_from).collect()
     }
 
     /// The family's money: six months, this and last month's orders, payouts, balance.
@@ -87,11 +110,11 @@ impl Store {
 
     /// The family's own listings, newest first, whatever their status.
     pub async fn family_listings(&self, family_id: i64) -> sqlx::Result<Vec<Listing>> {
-        let rows = sqlx::query(&listing_query("p.family_id = ? ORDER BY p.id DESC"))
+        let rows = sqlx::query_as::<_, ListingRow>(&listing_query("p.family_id = ? ORDER BY p.id DESC"))
             .bind(family_id)
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(listing_from_row).collect())
+        rows.into_iter().map(Listing::try_from).collect()
     }
 
     /// A new listing of the family, pending the center's approval.
@@ -127,12 +150,13 @@ impl Store {
         .bind(image)
         .fetch_one(&mut *tx)
         .await?;
-        let row = sqlx::query(&listing_query("p.id = ?"))
+        let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = ?"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
+        let listing = Listing::try_from(row)?;
         tx.commit().await?;
         self.catalog_changed();
-        Ok(listing_from_row(&row))
+        Ok(listing)
     }
 }

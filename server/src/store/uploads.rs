@@ -1,6 +1,14 @@
 //! Which family stored which photo, and how much a family stored lately.
 
+use sqlx::FromRow;
+
 use super::Store;
+
+#[derive(FromRow)]
+struct StoredRow {
+    photos: i64,
+    total_bytes: i64,
+}
 
 impl Store {
     /// Records that `family_id` stored the photo `name` of `bytes` bytes.
@@ -28,8 +36,8 @@ impl Store {
     /// How many photos, and how many bytes, `family_id` stored in the last
     /// `days` days.
     pub async fn photos_stored_since(&self, family_id: i64, days: u32) -> sqlx::Result<(u32, u64)> {
-        let (count, bytes): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM photo
+        let stored = sqlx::query_as::<_, StoredRow>(
+            "SELECT COUNT(*) AS photos, COALESCE(SUM(bytes), 0) AS total_bytes FROM photo
              WHERE family_id = ? AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
         )
         .bind(family_id)
@@ -37,8 +45,8 @@ impl Store {
         .fetch_one(&self.pool)
         .await?;
         Ok((
-            u32::try_from(count).unwrap_or(u32::MAX),
-            u64::try_from(bytes).unwrap_or(0),
+            u32::try_from(stored.photos).unwrap_or(u32::MAX),
+            u64::try_from(stored.total_bytes).unwrap_or(0),
         ))
     }
 }
