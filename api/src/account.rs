@@ -3,35 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What an account may do. Every account belongs to one hub.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Role {
-    /// Service-center staff: orders, pick lists, batches, listings, earnings.
-    #[serde(rename = "operator")]
-    Operator,
-    /// Teaches at village lectures and records narration.
-    #[serde(rename = "trainer")]
-    Trainer,
-    /// A selling family, signed in with its key card.
-    #[serde(rename = "family")]
-    Family,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Operator => "operator",
-            Role::Trainer => "trainer",
-            Role::Family => "family",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        [Role::Operator, Role::Trainer, Role::Family]
-            .into_iter()
-            .find(|r| r.as_str() == s)
+crate::named! {
+    /// What an account may do. Every account belongs to one hub.
+    pub enum Role {
+        /// Service-center staff: orders, pick lists, batches, listings, earnings.
+        Operator = "operator",
+        /// Teaches at village lectures and records narration.
+        Trainer = "trainer",
+        /// A selling family, signed in with its key card.
+        Family = "family",
     }
 }
 

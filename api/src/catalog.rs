@@ -104,50 +104,18 @@ impl Localized {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ProductKind {
-    #[serde(rename = "nang")]
-    Nang,
-    #[serde(rename = "eggs")]
-    Eggs,
-    #[serde(rename = "honey")]
-    Honey,
-    #[serde(rename = "quilt")]
-    Quilt,
-    #[serde(rename = "dried_fruit")]
-    DriedFruit,
-    #[serde(rename = "other")]
-    Other,
+crate::named! {
+    pub enum ProductKind {
+        Nang = "nang",
+        Eggs = "eggs",
+        Honey = "honey",
+        Quilt = "quilt",
+        DriedFruit = "dried_fruit",
+        Other = "other",
+    }
 }
 
 impl ProductKind {
-    pub const ALL: [ProductKind; 6] = [
-        ProductKind::Nang,
-        ProductKind::Eggs,
-        ProductKind::Honey,
-        ProductKind::Quilt,
-        ProductKind::DriedFruit,
-        ProductKind::Other,
-    ];
-
-    /// The name used in URLs, JSON and the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProductKind::Nang => "nang",
-            ProductKind::Eggs => "eggs",
-            ProductKind::Honey => "honey",
-            ProductKind::Quilt => "quilt",
-            ProductKind::DriedFruit => "dried_fruit",
-            ProductKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ProductKind> {
-        ProductKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// The most of one product of this kind a customer may order at once,
     /// unless the product sets its own: what a household buys, so that one
     /// order can't take a family's whole week.
@@ -163,17 +131,14 @@ impl ProductKind {
     }
 }
 
-/// How a product's availability is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Capacity {
-    /// Things on the shelf (honey, quilts, dried fruit).
-    #[serde(rename = "stock")]
-    Stock,
-    /// What the family can make or collect in a week (nang, eggs).
-    #[serde(rename = "weekly")]
-    Weekly,
+crate::named! {
+    /// How a product's availability is counted.
+    pub enum Capacity {
+        /// Things on the shelf (honey, quilts, dried fruit).
+        Stock = "stock",
+        /// What the family can make or collect in a week (nang, eggs).
+        Weekly = "weekly",
+    }
 }
 
 /// A family as shown on a product card.

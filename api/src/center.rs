@@ -211,81 +211,24 @@ pub struct Label {
     pub qr_svg: String,
 }
 
-/// Why a listing was sent back: each has an icon and a spoken sentence in the seller app.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum RejectReason {
-    #[serde(rename = "photo_unclear")]
-    PhotoUnclear,
-    #[serde(rename = "price_too_high")]
-    PriceTooHigh,
-    #[serde(rename = "price_too_low")]
-    PriceTooLow,
-    #[serde(rename = "not_sold")]
-    NotSold,
-    #[serde(rename = "other")]
-    Other,
-}
-
-impl RejectReason {
-    pub const ALL: [RejectReason; 5] = [
-        RejectReason::PhotoUnclear,
-        RejectReason::PriceTooHigh,
-        RejectReason::PriceTooLow,
-        RejectReason::NotSold,
-        RejectReason::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RejectReason::PhotoUnclear => "photo_unclear",
-            RejectReason::PriceTooHigh => "price_too_high",
-            RejectReason::PriceTooLow => "price_too_low",
-            RejectReason::NotSold => "not_sold",
-            RejectReason::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RejectReason> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
+crate::named! {
+    /// Why a listing was sent back: each has an icon and a spoken sentence in the seller app.
+    pub enum RejectReason {
+        PhotoUnclear = "photo_unclear",
+        PriceTooHigh = "price_too_high",
+        PriceTooLow = "price_too_low",
+        NotSold = "not_sold",
+        Other = "other",
     }
 }
 
-/// Where a listing is: `pending` until the center decides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum ListingStatus {
-    #[serde(rename = "draft")]
-    Draft,
-    #[serde(rename = "pending")]
-    Pending,
-    #[serde(rename = "live")]
-    Live,
-    #[serde(rename = "rejected")]
-    Rejected,
-}
-
-impl ListingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ListingStatus::Draft => "draft",
-            ListingStatus::Pending => "pending",
-            ListingStatus::Live => "live",
-            ListingStatus::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ListingStatus> {
-        [
-            ListingStatus::Draft,
-            ListingStatus::Pending,
-            ListingStatus::Live,
-            ListingStatus::Rejected,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
+crate::named! {
+    /// Where a listing is: `pending` until the center decides.
+    pub enum ListingStatus {
+        Draft = "draft",
+        Pending = "pending",
+        Live = "live",
+        Rejected = "rejected",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod center;
 pub mod earnings;
 pub mod error;
 pub mod money;
+pub mod names;
 pub mod order;
 pub mod pages;
 pub mod seller;

@@ -87,16 +87,13 @@ pub fn flag(total: Fen, payment: PaymentMethod, open_unpaid: u32) -> Option<&'st
 pub const MAX_NAME: usize = 50;
 pub const MAX_ADDRESS: usize = 200;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum PaymentMethod {
-    /// Cash or phone payment to the courier.
-    #[serde(rename = "on_delivery")]
-    OnDelivery,
-    /// A bank transfer quoting the order's reference.
-    #[serde(rename = "bank_transfer")]
-    BankTransfer,
+crate::named! {
+    pub enum PaymentMethod {
+        /// Cash or phone payment to the courier.
+        OnDelivery = "on_delivery",
+        /// A bank transfer quoting the order's reference.
+        BankTransfer = "bank_transfer",
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,25 +184,17 @@ pub struct Zone {
     pub days_max: u32,
 }
 
-/// Where an order is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum OrderStatus {
-    #[serde(rename = "placed")]
-    Placed,
-    #[serde(rename = "collecting")]
-    Collecting,
-    #[serde(rename = "at_center")]
-    AtCenter,
-    #[serde(rename = "packed")]
-    Packed,
-    #[serde(rename = "shipped")]
-    Shipped,
-    #[serde(rename = "delivered")]
-    Delivered,
-    #[serde(rename = "cancelled")]
-    Cancelled,
+crate::named! {
+    /// Where an order is in its life.
+    pub enum OrderStatus {
+        Placed = "placed",
+        Collecting = "collecting",
+        AtCenter = "at_center",
+        Packed = "packed",
+        Shipped = "shipped",
+        Delivered = "delivered",
+        Cancelled = "cancelled",
+    }
 }
 
 impl OrderStatus {
@@ -218,25 +207,6 @@ impl OrderStatus {
         OrderStatus::Shipped,
         OrderStatus::Delivered,
     ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Placed => "placed",
-            OrderStatus::Collecting => "collecting",
-            OrderStatus::AtCenter => "at_center",
-            OrderStatus::Packed => "packed",
-            OrderStatus::Shipped => "shipped",
-            OrderStatus::Delivered => "delivered",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OrderStatus> {
-        Self::LIFECYCLE
-            .into_iter()
-            .chain([OrderStatus::Cancelled])
-            .find(|st| st.as_str() == s)
-    }
 
     /// Whether an order may move from `self` to `next`: one step forward, or
     /// cancelled before it is shipped.
