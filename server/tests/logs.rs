@@ -1,5 +1,6 @@
 //! Passwords and tokens never reach the logs, whatever the log level.
 
+#[path = "it/common/mod.rs"]
 mod common;
 
 use std::io::Write;

@@ -1,13 +1,11 @@
 //! Backups: a copy written while orders keep coming holds every order
 //! acknowledged before it began, and a server started on it serves them.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::common::TestServer;
 use bazar_api::PlacedOrder;
-use common::TestServer;
 use serde_json::json;
 
 #[tokio::test]
@@ -26,9 +24,9 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
         let (server, running, acknowledged) = (server.clone(), running.clone(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
             while running.load(Ordering::SeqCst) {
-                let key = common::new_key();
+                let key = crate::common::new_key();
                 let body = json!({
-                    "customer": {"name": "Backup", "phone": common::new_phone(), "address": "Road 1", "zone": "xinjiang"},
+                    "customer": {"name": "Backup", "phone": crate::common::new_phone(), "address": "Road 1", "zone": "xinjiang"},
                     "lines": [{"product_id": product_id, "quantity": 1}],
                     "payment": "on_delivery"
                 });

@@ -6,17 +6,15 @@
 //! (Memory and connection floods run against the release binary:
 //! tests/abuse/abuse.py.)
 
-mod common;
-
 use std::net::IpAddr;
 
+use crate::common::{Browser, TestServer, new_key, new_phone};
 use bazar_api::account::Role;
 use bazar_api::center::{KeyCard, OrderQueue};
 use bazar_api::order::{MAX_OPEN_UNPAID_PER_PHONE, MAX_UNPAID};
 use bazar_api::seller::Photo;
 use bazar_api::tutor::Lecture;
 use bazar_api::{ApiError, Product, ProductKind};
-use common::{Browser, TestServer, new_key, new_phone};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -54,7 +52,7 @@ async fn codes(response: reqwest::Response) -> Vec<String> {
 fn browser_at(server: &TestServer, addr: &str) -> Browser {
     Browser {
         base: format!("http://{}", server.addr),
-        client: common::client()
+        client: crate::common::client()
             .cookie_store(true)
             .local_address(addr.parse::<IpAddr>().unwrap())
             .build()

@@ -2,15 +2,13 @@
 //! what, sign-in and its throttling, key cards, the order lifecycle from pick
 //! list to delivery, and earnings that reconcile with the orders.
 
-mod common;
-
+use crate::common::{Browser, TestServer};
 use bazar_api::account::{Me, Role};
 use bazar_api::center::{
     CenterFamily, Earnings, KeyCard, Label, Listing, ListingStatus, OrderDetail, OrderQueue, PickList,
 };
 use bazar_api::seller::{Money, Prepare};
 use bazar_api::{ApiError, ErrorCode, OrderStatus, Product, ProductKind, Trace, Tracking};
-use common::{Browser, TestServer};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -415,7 +413,7 @@ async fn cross_site_requests_are_refused() {
         .client
         .post(server.url("/api/orders"))
         .header("origin", "http://evil.example")
-        .header("idempotency-key", common::new_key())
+        .header("idempotency-key", crate::common::new_key())
         .json(&json!({}))
         .send()
         .await
@@ -557,7 +555,7 @@ async fn failed_sign_ins_are_throttled_per_address_without_locking_a_family_out(
     // The family's own phone, at another address, still signs in with its card.
     let phone = Browser {
         base: format!("http://{}", server.addr),
-        client: common::client()
+        client: crate::common::client()
             .cookie_store(true)
             .local_address("127.0.0.2".parse::<std::net::IpAddr>().unwrap())
             .build()

@@ -1,18 +1,16 @@
 //! Placing orders over HTTP: exactly once per key, never more than there is,
 //! and a clear 4xx for every bad request.
 
-mod common;
-
 use std::collections::HashSet;
 
+use crate::common::{TestServer, new_key};
 use bazar_api::{ApiError, ErrorCode, OrderStatus, PlacedOrder, Product, ProductKind, Trace, Tracking, Zone};
-use common::{TestServer, new_key};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 fn order_body(product_id: i64, quantity: u32) -> Value {
     json!({
-        "customer": {"name": "王小明", "phone": common::new_phone(), "address": "北京市朝阳区幸福路1号", "zone": "beijing"},
+        "customer": {"name": "王小明", "phone": crate::common::new_phone(), "address": "北京市朝阳区幸福路1号", "zone": "beijing"},
         "lines": [{"product_id": product_id, "quantity": quantity}],
         "payment": "on_delivery"
     })
@@ -392,7 +390,7 @@ async fn families_zones_and_trace_codes() {
             .all(|z| z.days_min <= z.days_max && !z.names.zh.is_empty())
     );
 
-    let demo: Value = serde_json::from_str(include_str!("../seed/demo.json")).unwrap();
+    let demo: Value = serde_json::from_str(include_str!("../../seed/demo.json")).unwrap();
     let code = demo["batches"][0]["code"].as_str().unwrap();
     let typed = format!("{}-{}", &code[..4], &code[4..]).to_lowercase();
     let trace: Trace = server

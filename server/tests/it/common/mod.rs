@@ -126,7 +126,7 @@ impl TestServer {
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("img")).unwrap();
         // The project's own page, static shell and all.
-        std::fs::write(dist.join("index.html"), include_str!("../../../index.html")).unwrap();
+        std::fs::write(dist.join("index.html"), include_str!("../../../../index.html")).unwrap();
         std::fs::write(dist.join("bazar-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         // What scripts/precompress.mjs writes beside it (the content only has to be recognisable).
         std::fs::write(dist.join("bazar-0123456789abcdef_bg.wasm.br"), b"brotli bytes").unwrap();

@@ -2,16 +2,14 @@
 //! re-encoded without EXIF or GPS, bombs refused), listings with a photo,
 //! narration recorded by trainers, and live lectures over server-sent events.
 
-mod common;
-
 use std::io::Cursor;
 use std::time::Duration;
 
+use crate::common::{Browser, TestServer, read_both};
 use bazar_api::account::Role;
 use bazar_api::center::Listing;
 use bazar_api::seller::Photo;
 use bazar_api::tutor::{Lecture, LectureState};
-use common::{Browser, TestServer, read_both};
 use reqwest::StatusCode;
 use serde_json::json;
 

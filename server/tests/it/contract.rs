@@ -5,16 +5,14 @@
 //! (A photo upload's answer is read both ways in tutor.rs, which makes the
 //! photo.)
 
-mod common;
-
 use std::fmt::Debug;
 
+use crate::common::{Browser, TestServer, read_both};
 use bazar_api::account::{Me, Role};
 use bazar_api::center::{CenterFamily, Earnings, KeyCard, Label, Listing, OrderDetail, OrderQueue, PickList};
 use bazar_api::seller::{Money, Prepare};
 use bazar_api::tutor::Lecture;
 use bazar_api::{ApiError, FamilyPage, PlacedOrder, Product, ProductDetail, Trace, Tracking, Zone};
-use common::{Browser, TestServer, read_both};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
@@ -42,7 +40,7 @@ async fn the_shop_reads_every_answer_as_the_server_wrote_it() {
     assert!(placed.pay_to.is_none(), "an optional field left out");
     let _: Tracking = get(&shop, &format!("/api/orders/track/{}", placed.tracking_token)).await;
 
-    let demo: Value = serde_json::from_str(include_str!("../seed/demo.json")).unwrap();
+    let demo: Value = serde_json::from_str(include_str!("../../seed/demo.json")).unwrap();
     let code = demo["batches"][0]["code"].as_str().unwrap();
     let _: Trace = get(&shop, &format!("/api/trace/{code}")).await;
 
@@ -51,11 +49,11 @@ async fn the_shop_reads_every_answer_as_the_server_wrote_it() {
     let order = |body: Value| {
         shop.client
             .post(server.url("/api/orders"))
-            .header("idempotency-key", common::new_key())
+            .header("idempotency-key", crate::common::new_key())
             .json(&body)
             .send()
     };
-    let customer = json!({"name": "测试顾客", "phone": common::new_phone(), "address": "北京市朝阳区幸福路1号", "zone": zones[0].code});
+    let customer = json!({"name": "测试顾客", "phone": crate::common::new_phone(), "address": "北京市朝阳区幸福路1号", "zone": zones[0].code});
     let invalid = json!({"customer": {"name": "", "phone": "1", "address": "", "zone": "x"}, "lines": [], "payment": "on_delivery"});
     let error: ApiError = read_both(order(invalid).await.unwrap()).await;
     assert!(!error.error.fields.is_empty(), "{error:?}");

@@ -3,10 +3,8 @@
 
 use std::io::Read;
 
-mod common;
-
+use crate::common::TestServer;
 use bazar_api::{ApiError, ErrorCode, Health, Product, ProductDetail, ProductKind};
-use common::TestServer;
 use reqwest::StatusCode;
 
 #[tokio::test]
