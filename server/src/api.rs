@@ -1,7 +1,6 @@
 //! The JSON routes under /api, and their OpenAPI description.
 
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 
 use crate::client::Client;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,6 +20,7 @@ use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::error::AppError;
+use crate::extract::{JsonBody, PathOf};
 use crate::store::{Placement, ProductFilter, current_week};
 
 #[derive(OpenApi)]
@@ -316,9 +316,8 @@ async fn live_products(
 ))]
 async fn get_product(
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
+    PathOf(id): PathOf<i64>,
 ) -> Result<Json<ProductDetail>, AppError> {
-    let Path(id) = id?;
     let product = state
         .store
         .live_product(id, current_week())
@@ -340,9 +339,8 @@ async fn get_product(
 ))]
 async fn get_family(
     State(state): State<AppState>,
-    id: Result<Path<i64>, PathRejection>,
+    PathOf(id): PathOf<i64>,
 ) -> Result<Json<FamilyPage>, AppError> {
-    let Path(id) = id?;
     let page = state.store.family_with_products(id, current_week()).await?;
     Ok(Json(page.ok_or(AppError::NotFound)?))
 }
@@ -378,7 +376,7 @@ async fn place_order(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    body: Result<Json<OrderRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<OrderRequest>,
 ) -> Result<Response, AppError> {
     state
         .order_limiter
@@ -390,7 +388,6 @@ async fn place_order(
         .map(|k| k.trim().to_ascii_lowercase())
         .filter(|k| is_uuid(k))
         .ok_or_else(|| AppError::BadRequest("an Idempotency-Key header with a UUID is required".into()))?;
-    let Json(request) = body?;
     request.validate().map_err(AppError::Validation)?;
     let canonical = serde_json::to_vec(&request).map_err(|e| AppError::BadRequest(e.to_string()))?;
     let hash: String = Sha256::digest(&canonical)
@@ -450,9 +447,8 @@ async fn place_order(
 ))]
 async fn track_order(
     State(state): State<AppState>,
-    token: Result<Path<String>, PathRejection>,
+    PathOf(token): PathOf<String>,
 ) -> Result<Json<Tracking>, AppError> {
-    let Path(token) = token?;
     let token = token.to_ascii_lowercase();
     if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
@@ -472,13 +468,12 @@ async fn track_order(
 async fn trace(
     State(state): State<AppState>,
     Client(client): Client,
-    code: Result<Path<String>, PathRejection>,
+    PathOf(code): PathOf<String>,
 ) -> Result<Json<Trace>, AppError> {
     state
         .trace_limiter
         .check(client)
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
-    let Path(code) = code?;
     let code = bazar_api::trace::normalize_code(&code).ok_or(AppError::NotFound)?;
     Ok(Json(state.store.trace(&code).await?.ok_or(AppError::NotFound)?))
 }

@@ -8,7 +8,6 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use axum::Json;
 use axum::body::Body;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
@@ -19,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::AppState;
 use crate::client::Client;
 use crate::error::AppError;
+use crate::extract::JsonBody;
 use crate::store::Account;
 
 /// The session cookie's name.
@@ -259,9 +259,8 @@ pub async fn sign_in(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    body: Result<Json<SignIn>, JsonRejection>,
+    JsonBody(request): JsonBody<SignIn>,
 ) -> Result<Response, AppError> {
-    let Json(request) = body?;
     let too_many = |retry_after| AppError::TooManyRequests { retry_after };
     let username = request.username.trim().to_ascii_lowercase();
     if username.len() > 64 || request.password.len() > 256 {
@@ -342,9 +341,8 @@ pub async fn key_card_sign_in(
     State(state): State<AppState>,
     Client(client): Client,
     headers: HeaderMap,
-    body: Result<Json<KeyCardSignIn>, JsonRejection>,
+    JsonBody(request): JsonBody<KeyCardSignIn>,
 ) -> Result<Response, AppError> {
-    let Json(request) = body?;
     state
         .sign_in_failures
         .reserve(client)
@@ -435,6 +433,21 @@ impl FromRequestParts<AppState> for Operator {
             return Err(AppError::Forbidden);
         }
         Ok(Operator(account))
+    }
+}
+
+/// A signed-in trainer; 403 for other roles.
+pub struct Trainer(pub Account);
+
+impl FromRequestParts<AppState> for Trainer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Session(account) = Session::from_request_parts(parts, state).await?;
+        if account.role != Role::Trainer {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Trainer(account))
     }
 }
 

@@ -2,8 +2,7 @@
 //! signed-in operator and sees only the operator's hub.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,6 +18,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::auth::{Operator, hash_token, public_origin, random_secret};
 use crate::error::AppError;
+use crate::extract::{JsonBody, PathOf, QueryOf};
 use crate::store::{CollectOutcome, DecisionOutcome, StatusOutcome, current_week};
 
 pub fn router() -> axum::Router<AppState> {
@@ -59,22 +59,19 @@ pub struct QueueQuery {
 async fn order_queue(
     State(state): State<AppState>,
     Operator(op): Operator,
-    query: Result<Query<QueueQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<QueueQuery>,
 ) -> Result<Json<OrderQueue>, AppError> {
-    let Query(query) = query?;
     let status = query.status.unwrap_or(OrderStatus::Placed);
     Ok(Json(state.store.order_queue(op.hub_id, status).await?))
 }
 
 /// Normalizes an order code from a path; `NotFound` when it can't be one.
-fn order_code(path: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
-    let Path(code) = path?;
+fn order_code(code: String) -> Result<String, AppError> {
     normalize_order_code(&code).ok_or(AppError::NotFound)
 }
 
 /// Normalizes a trace code from a path; `NotFound` when it can't be one.
-fn trace_code(path: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
-    let Path(code) = path?;
+fn trace_code(code: String) -> Result<String, AppError> {
     bazar_api::trace::normalize_code(&code).ok_or(AppError::NotFound)
 }
 
@@ -89,7 +86,7 @@ fn trace_code(path: Result<Path<String>, PathRejection>) -> Result<String, AppEr
 async fn order_detail(
     State(state): State<AppState>,
     Operator(op): Operator,
-    path: Result<Path<String>, PathRejection>,
+    PathOf(path): PathOf<String>,
 ) -> Result<Json<OrderDetail>, AppError> {
     let code = order_code(path)?;
     let detail = state.store.order_detail(op.hub_id, &code).await?;
@@ -112,11 +109,10 @@ async fn order_detail(
 async fn change_status(
     State(state): State<AppState>,
     Operator(op): Operator,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<StatusChange>, JsonRejection>,
+    PathOf(path): PathOf<String>,
+    JsonBody(change): JsonBody<StatusChange>,
 ) -> Result<Json<OrderDetail>, AppError> {
     let code = order_code(path)?;
-    let Json(change) = body?;
     change.validate().map_err(AppError::Validation)?;
     let change = StatusChange {
         waybill: change.waybill.as_deref().and_then(normalize_waybill),
@@ -171,9 +167,8 @@ fn is_day(s: &str) -> bool {
 async fn pick_list(
     State(state): State<AppState>,
     Operator(op): Operator,
-    query: Result<Query<PickQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<PickQuery>,
 ) -> Result<Json<PickList>, AppError> {
-    let Query(query) = query?;
     let day = query.date;
     if day.as_deref().is_some_and(|d| !is_day(d)) {
         return Err(AppError::BadRequest("date must be YYYY-MM-DD".into()));
@@ -225,9 +220,8 @@ async fn collect(
     State(state): State<AppState>,
     headers: HeaderMap,
     Operator(op): Operator,
-    body: Result<Json<CollectRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<CollectRequest>,
 ) -> Result<Response, AppError> {
-    let Json(request) = body?;
     if request.line_ids.is_empty() || request.line_ids.len() > 500 {
         return Err(AppError::Validation(vec![FieldError::new(
             "line_ids",
@@ -265,7 +259,7 @@ async fn label(
     State(state): State<AppState>,
     headers: HeaderMap,
     Operator(op): Operator,
-    path: Result<Path<String>, PathRejection>,
+    PathOf(path): PathOf<String>,
 ) -> Result<Json<Label>, AppError> {
     let code = trace_code(path)?;
     Ok(Json(full_label(&state, &headers, op.hub_id, &code).await?))
@@ -288,9 +282,8 @@ pub struct ListingQuery {
 async fn listings(
     State(state): State<AppState>,
     Operator(op): Operator,
-    query: Result<Query<ListingQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<ListingQuery>,
 ) -> Result<Json<Vec<Listing>>, AppError> {
-    let Query(query) = query?;
     let status = query.status.unwrap_or(ListingStatus::Pending);
     Ok(Json(state.store.hub_listings(op.hub_id, status).await?))
 }
@@ -311,11 +304,9 @@ async fn listings(
 async fn decide_listing(
     State(state): State<AppState>,
     Operator(op): Operator,
-    id: Result<Path<i64>, PathRejection>,
-    body: Result<Json<ListingDecision>, JsonRejection>,
+    PathOf(id): PathOf<i64>,
+    JsonBody(decision): JsonBody<ListingDecision>,
 ) -> Result<Json<Listing>, AppError> {
-    let Path(id) = id?;
-    let Json(decision) = body?;
     decision.validate().map_err(AppError::Validation)?;
     match state
         .store
@@ -354,9 +345,8 @@ async fn issue_key_card(
     State(state): State<AppState>,
     headers: HeaderMap,
     Operator(op): Operator,
-    id: Result<Path<i64>, PathRejection>,
+    PathOf(id): PathOf<i64>,
 ) -> Result<Response, AppError> {
-    let Path(id) = id?;
     let token = random_secret();
     let (family, issued_at) = state
         .store
@@ -393,9 +383,8 @@ async fn issue_key_card(
 async fn revoke_key_card(
     State(state): State<AppState>,
     Operator(op): Operator,
-    id: Result<Path<i64>, PathRejection>,
+    PathOf(id): PathOf<i64>,
 ) -> Result<StatusCode, AppError> {
-    let Path(id) = id?;
     if state.store.revoke_key_cards(op.hub_id, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
@@ -411,8 +400,7 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
-fn month(query: Result<Query<MonthQuery>, QueryRejection>) -> Result<String, AppError> {
-    let Query(query) = query?;
+fn month(query: MonthQuery) -> Result<String, AppError> {
     match query.month {
         Some(m) if is_month(&m) => Ok(m),
         Some(_) => Err(AppError::BadRequest("month must be YYYY-MM".into())),
@@ -446,7 +434,7 @@ async fn earnings_of(state: &AppState, hub_id: i64, month: String) -> Result<Ear
 async fn earnings(
     State(state): State<AppState>,
     Operator(op): Operator,
-    query: Result<Query<MonthQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<MonthQuery>,
 ) -> Result<Json<Earnings>, AppError> {
     let month = month(query)?;
     Ok(Json(earnings_of(&state, op.hub_id, month).await?))
@@ -473,7 +461,7 @@ fn csv_text(s: &str) -> String {
 async fn earnings_csv(
     State(state): State<AppState>,
     Operator(op): Operator,
-    query: Result<Query<MonthQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<MonthQuery>,
 ) -> Result<Response, AppError> {
     let month = month(query)?;
     let earnings = earnings_of(&state, op.hub_id, month.clone()).await?;
@@ -523,9 +511,8 @@ async fn earnings_csv(
 async fn payout(
     State(state): State<AppState>,
     Operator(op): Operator,
-    body: Result<Json<PayoutRequest>, JsonRejection>,
+    JsonBody(request): JsonBody<PayoutRequest>,
 ) -> Result<Response, AppError> {
-    let Json(request) = body?;
     request.validate().map_err(AppError::Validation)?;
     let payout = state
         .store
@@ -553,9 +540,8 @@ pub struct OverviewQuery {
 async fn overview(
     State(state): State<AppState>,
     Operator(op): Operator,
-    query: Result<Query<OverviewQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<OverviewQuery>,
 ) -> Result<Json<Vec<WeekSales>>, AppError> {
-    let Query(query) = query?;
     let weeks = query.weeks.unwrap_or(8);
     if !(1..=52).contains(&weeks) {
         return Err(AppError::BadRequest("weeks must be 1 to 52".into()));

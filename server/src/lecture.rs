@@ -16,13 +16,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bazar_api::account::Role;
 use bazar_api::tutor::{
     Lecture, LectureState, LectureStep, PhoneReport, ROOM_CODE_LEN, is_room_code, is_step,
 };
@@ -31,9 +29,10 @@ use tokio::sync::watch;
 use tokio_stream::wrappers::WatchStream;
 
 use crate::AppState;
-use crate::auth::{Session, public_origin};
+use crate::auth::{Session, Trainer, public_origin};
 use crate::client::Client;
 use crate::error::AppError;
+use crate::extract::{JsonBody, PathOf};
 
 /// A room closes this long after its trainer last moved it.
 const ROOM_LIFETIME: Duration = Duration::from_secs(6 * 3600);
@@ -129,8 +128,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/{code}/done", post(done))
 }
 
-fn room_code(path: Result<Path<String>, PathRejection>) -> Result<String, AppError> {
-    let Path(code) = path?;
+fn room_code(code: String) -> Result<String, AppError> {
     is_room_code(&code).then_some(code).ok_or(AppError::NotFound)
 }
 
@@ -193,13 +191,9 @@ fn lecture(app: &AppState, state: LectureState, headers: &HeaderMap) -> Lecture 
 pub async fn open(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Session(account): Session,
-    body: Result<Json<LectureStep>, JsonRejection>,
+    Trainer(account): Trainer,
+    JsonBody(start): JsonBody<LectureStep>,
 ) -> Result<Response, AppError> {
-    if account.role != Role::Trainer {
-        return Err(AppError::Forbidden);
-    }
-    let Json(start) = body?;
     check_step(start.lesson, start.step)?;
     let mut rooms = state.lectures.lock();
     rooms.retain(|_, r| r.touched.elapsed() < ROOM_LIFETIME);
@@ -252,7 +246,7 @@ pub async fn current(
     State(state): State<AppState>,
     client: Client,
     headers: HeaderMap,
-    path: Result<Path<String>, PathRejection>,
+    PathOf(path): PathOf<String>,
 ) -> Result<Json<Lecture>, AppError> {
     throttle(&state, client)?;
     let code = room_code(path)?;
@@ -278,11 +272,10 @@ pub async fn current(
 pub async fn step(
     State(state): State<AppState>,
     Session(account): Session,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<LectureStep>, JsonRejection>,
+    PathOf(path): PathOf<String>,
+    JsonBody(to): JsonBody<LectureStep>,
 ) -> Result<Json<LectureState>, AppError> {
     let code = room_code(path)?;
-    let Json(to) = body?;
     check_step(to.lesson, to.step)?;
     let mut rooms = state.lectures.lock();
     let room = rooms.get_mut(&code).ok_or(AppError::NotFound)?;
@@ -311,7 +304,7 @@ pub async fn step(
 pub async fn events(
     State(state): State<AppState>,
     client: Client,
-    path: Result<Path<String>, PathRejection>,
+    PathOf(path): PathOf<String>,
 ) -> Result<Response, AppError> {
     throttle(&state, client)?;
     let code = room_code(path)?;
@@ -344,12 +337,11 @@ pub async fn events(
 
 fn report(
     state: &AppState,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<PhoneReport>, JsonRejection>,
+    path: String,
+    report: PhoneReport,
     record: impl FnOnce(&mut Room, PhoneReport) -> Result<(), AppError>,
 ) -> Result<StatusCode, AppError> {
     let code = room_code(path)?;
-    let Json(report) = body?;
     if !report.is_valid() {
         return Err(AppError::Validation(vec![bazar_api::FieldError::new(
             "phone", "invalid",
@@ -378,8 +370,8 @@ fn report(
 pub async fn join(
     State(state): State<AppState>,
     client: Client,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<PhoneReport>, JsonRejection>,
+    PathOf(path): PathOf<String>,
+    JsonBody(body): JsonBody<PhoneReport>,
 ) -> Result<StatusCode, AppError> {
     throttle(&state, client)?;
     report(&state, path, body, |room, r| {
@@ -400,8 +392,8 @@ pub async fn join(
 ))]
 pub async fn done(
     State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
-    body: Result<Json<PhoneReport>, JsonRejection>,
+    PathOf(path): PathOf<String>,
+    JsonBody(body): JsonBody<PhoneReport>,
 ) -> Result<StatusCode, AppError> {
     report(&state, path, body, |room, r| {
         if !is_step(r.lesson, r.step) {

@@ -8,6 +8,7 @@ pub mod center;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod extract;
 pub mod headers;
 pub mod lecture;
 pub mod limit;

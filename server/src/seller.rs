@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -13,6 +12,7 @@ use bazar_api::seller::{Money, NewListing, Prepare};
 use crate::AppState;
 use crate::auth::FamilySession;
 use crate::error::AppError;
+use crate::extract::JsonBody;
 use crate::store::current_week;
 
 pub fn router() -> axum::Router<AppState> {
@@ -75,9 +75,8 @@ async fn listings(
 async fn create_listing(
     State(state): State<AppState>,
     session: FamilySession,
-    body: Result<Json<NewListing>, JsonRejection>,
+    JsonBody(listing): JsonBody<NewListing>,
 ) -> Result<Response, AppError> {
-    let Json(listing) = body?;
     listing.validate().map_err(AppError::Validation)?;
     let image = match (&listing.photo, listing.kind) {
         (Some(photo), _) => {

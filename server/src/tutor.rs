@@ -3,18 +3,17 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use bazar_api::account::Role;
 use bazar_api::seller::Photo;
 use bazar_api::tutor::is_clip_name;
 use serde::Deserialize;
 
 use crate::AppState;
-use crate::auth::{FamilySession, Session};
+use crate::auth::{FamilySession, Trainer};
 use crate::error::AppError;
+use crate::extract::{PathOf, QueryOf};
 use crate::photos::{self, PhotoError};
 
 /// The longest recording accepted: a minute of speech is far less.
@@ -134,8 +133,7 @@ fn is_wav(bytes: &[u8]) -> bool {
         && matches!(u16::from_le_bytes([bytes[20], bytes[21]]), 1 | 3 | 0xFFFE)
 }
 
-fn clip_and_lang(path: Result<Path<(String, String)>, PathRejection>) -> Result<(String, String), AppError> {
-    let Path((clip, lang)) = path?;
+fn clip_and_lang((clip, lang): (String, String)) -> Result<(String, String), AppError> {
     if !is_clip_name(&clip) || !matches!(lang.as_str(), "ug" | "zh" | "en") {
         return Err(AppError::NotFound);
     }
@@ -157,13 +155,10 @@ fn clip_and_lang(path: Result<Path<(String, String)>, PathRejection>) -> Result<
     ))]
 pub async fn save_narration(
     State(state): State<AppState>,
-    Session(account): Session,
-    path: Result<Path<(String, String)>, PathRejection>,
+    Trainer(account): Trainer,
+    PathOf(path): PathOf<(String, String)>,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {
-    if account.role != Role::Trainer {
-        return Err(AppError::Forbidden);
-    }
     let (clip, lang) = clip_and_lang(path)?;
     if body.len() > MAX_NARRATION_BYTES {
         return Err(AppError::PayloadTooLarge);
@@ -212,11 +207,10 @@ fn check_hub(query: &HubQuery) -> Result<(), AppError> {
     ))]
 pub async fn narration(
     State(state): State<AppState>,
-    path: Result<Path<(String, String)>, PathRejection>,
-    query: Result<Query<HubQuery>, QueryRejection>,
+    PathOf(path): PathOf<(String, String)>,
+    QueryOf(query): QueryOf<HubQuery>,
 ) -> Result<Response, AppError> {
     let (clip, lang) = clip_and_lang(path)?;
-    let Query(query) = query?;
     check_hub(&query)?;
     let (mime, audio) = state
         .store
@@ -240,9 +234,8 @@ pub async fn narration(
 ))]
 pub async fn recorded(
     State(state): State<AppState>,
-    query: Result<Query<HubQuery>, QueryRejection>,
+    QueryOf(query): QueryOf<HubQuery>,
 ) -> Result<Json<Vec<String>>, AppError> {
-    let Query(query) = query?;
     check_hub(&query)?;
     Ok(Json(state.store.recorded_clips(query.hub.as_deref()).await?))
 }
