@@ -3,7 +3,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use bazar_api::{ApiError, ErrorCode, FieldError, OrderRequest, PlacedOrder, ProductKind, SoldOutLine};
+use bazar_api::{ApiError, ErrorCode, FieldError, OrderRequest, PlacedOrder, SoldOutLine};
+pub use gloo_net::http::Method;
 use gloo_net::http::{Request, Response};
 use leptos::prelude::*;
 use serde_lite::{Deserialize, Intermediate};
@@ -180,61 +181,13 @@ async fn fetch_text(request: Request) -> Result<String, FetchError> {
     Err(error_of(response).await)
 }
 
-fn encode(text: &str) -> String {
-    js_sys::encode_uri_component(text).into()
-}
-
-/// `GET /api/products`, optionally of one kind or matching a text.
-pub fn products_url(kind: Option<ProductKind>, q: &str) -> String {
-    let mut query = Vec::new();
-    if let Some(kind) = kind {
-        query.push(format!("kind={}", kind.as_str()));
-    }
-    if !q.trim().is_empty() {
-        query.push(format!("q={}", encode(q.trim())));
-    }
-    if query.is_empty() {
-        "/api/products".to_string()
-    } else {
-        format!("/api/products?{}", query.join("&"))
-    }
-}
-
-/// `GET /api/products/{id}`
-pub fn product_url(id: i64) -> String {
-    format!("/api/products/{id}")
-}
-
-/// `GET /api/families/{id}`
-pub fn family_url(id: i64) -> String {
-    format!("/api/families/{id}")
-}
-
-/// `GET /api/zones`
-pub const ZONES_URL: &str = "/api/zones";
-
-/// `GET /api/orders/track/{token}`
-pub fn tracking_url(token: &str) -> String {
-    format!("/api/orders/track/{}", encode(token))
-}
-
-/// `GET /api/trace/{code}`
-pub fn trace_url(code: &str) -> String {
-    format!("/api/trace/{}", encode(code))
-}
-
 /// Sends `body` as JSON with `method` (or nothing when `None`) and answers
 /// the response's text: the center's and the seller's changes.
 pub async fn send<B: serde::Serialize>(
-    method: &str,
+    method: Method,
     url: &str,
     body: Option<&B>,
 ) -> Result<String, FetchError> {
-    let method = match method {
-        "GET" => gloo_net::http::Method::GET,
-        "DELETE" => gloo_net::http::Method::DELETE,
-        _ => gloo_net::http::Method::POST,
-    };
     let builder = gloo_net::http::RequestBuilder::new(url).method(method);
     let request = match body {
         Some(body) => builder.json(body).map_err(|_| FetchError::Decode)?,
@@ -245,12 +198,12 @@ pub async fn send<B: serde::Serialize>(
 
 /// [`send`] with a JSON body, the answer decoded as `T`.
 pub async fn post<B: serde::Serialize, T: Deserialize>(url: &str, body: &B) -> Result<T, FetchError> {
-    decode(&send("POST", url, Some(body)).await?)
+    decode(&send(Method::POST, url, Some(body)).await?)
 }
 
 /// `POST /api/orders` under `key`; the same key and body always give the same order.
 pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrder, FetchError> {
-    let request = Request::post("/api/orders")
+    let request = Request::post(crate::urls::ORDERS)
         .header("Idempotency-Key", key)
         .json(request)
         .map_err(|_| FetchError::Decode)?;

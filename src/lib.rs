@@ -10,6 +10,7 @@ pub mod pages;
 pub mod router;
 pub mod seller;
 pub mod state;
+pub mod urls;
 
 /// Replaces the static shell's skeleton with the running shop.
 pub fn mount() {

@@ -304,7 +304,7 @@ async fn live_products(
 ) -> Result<Vec<Product>, AppError> {
     tokio::time::timeout(crate::REQUEST_TIMEOUT, state.store.live_products(filter, week))
         .await
-        .map_err(|_| AppError::Database(sqlx::Error::PoolTimedOut))?
+        .map_err(|_| AppError::Database(crate::store::Error::PoolTimedOut))?
         .map_err(AppError::from)
 }
 

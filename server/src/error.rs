@@ -39,7 +39,7 @@ pub enum AppError {
     #[error("too many requests")]
     TooManyRequests { retry_after: u64 },
     #[error("database: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(#[from] crate::store::Error),
     #[error("internal: {0}")]
     Internal(#[from] std::io::Error),
 }

@@ -11,13 +11,13 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn Families() -> impl IntoView {
-    let families = api::json_resource(Signal::derive(|| Some("/api/center/families".to_string())));
+    let families = api::json_resource(Signal::derive(|| Some(crate::urls::CENTER_FAMILIES.to_string())));
     let card = RwSignal::new(None::<KeyCard>);
     let error = RwSignal::new(None::<FetchError>);
     let i18n = use_i18n();
     let issue = move |id: i64| {
         leptos::task::spawn_local(async move {
-            match api::post::<_, KeyCard>(&format!("/api/center/families/{id}/key-card"), &()).await {
+            match api::post::<_, KeyCard>(&crate::urls::key_card(id), &()).await {
                 Ok(c) => {
                     card.set(Some(c));
                     families.refetch();
@@ -28,7 +28,7 @@ pub fn Families() -> impl IntoView {
     };
     let revoke = move |id: i64| {
         leptos::task::spawn_local(async move {
-            match api::send::<()>("DELETE", &format!("/api/center/families/{id}/key-card"), None).await {
+            match api::send::<()>(api::Method::DELETE, &crate::urls::key_card(id), None).await {
                 Ok(_) => families.refetch(),
                 Err(e) => error.set(Some(e)),
             }

@@ -13,7 +13,7 @@ use crate::i18n::use_i18n;
 #[component]
 pub fn Listings() -> impl IntoView {
     let pending = api::json_resource(Signal::derive(|| {
-        Some("/api/center/listings?status=pending".to_string())
+        Some(crate::urls::CENTER_PENDING_LISTINGS.to_string())
     }));
     view! {
         <main class="page wide">
@@ -61,8 +61,8 @@ fn Pending(listing: Listing, on_done: impl Fn() + Clone + Send + Sync + 'static)
         };
         leptos::task::spawn_local(async move {
             match api::send(
-                "POST",
-                &format!("/api/center/listings/{id}/decision"),
+                api::Method::POST,
+                &crate::urls::listing_decision(id),
                 Some(&decision),
             )
             .await

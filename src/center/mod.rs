@@ -31,7 +31,7 @@ pub struct Operator(pub Me);
 pub fn CenterApp() -> impl IntoView {
     provide_i18n(Locale::ZhHans);
     provide_router(bazar_api::pages::App::Center);
-    let me = api::json_resource(Signal::derive(|| Some("/api/auth/me".to_string())));
+    let me = api::json_resource(Signal::derive(|| Some(crate::urls::ME.to_string())));
     view! {
             {move || match api::decoded::<Me>(me) {
                 None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
@@ -79,7 +79,7 @@ fn TopBar(me: JsonResource) -> impl IntoView {
     let i18n = use_i18n();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
-            let _ = api::send::<()>("POST", "/api/auth/sign-out", None).await;
+            let _ = api::send::<()>(api::Method::POST, crate::urls::SIGN_OUT, None).await;
             me.refetch();
         });
     };
@@ -132,7 +132,7 @@ fn SignIn(me: JsonResource) -> impl IntoView {
             password: password.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            match api::post::<_, Me>("/api/auth/sign-in", &body).await {
+            match api::post::<_, Me>(crate::urls::SIGN_IN, &body).await {
                 Ok(_) => {
                     password.set(String::new());
                     me.refetch();

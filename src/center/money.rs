@@ -14,19 +14,14 @@ use crate::i18n::use_i18n;
 pub fn EarningsPage() -> impl IntoView {
     let query = use_query();
     let month = Memo::new(move |_| query.read().get("month").unwrap_or_default());
-    let earnings = api::json_resource(Signal::derive(move || {
-        Some(match month.get() {
-            m if m.is_empty() => "/api/center/earnings".to_string(),
-            m => format!("/api/center/earnings?month={m}"),
-        })
-    }));
+    let earnings = api::json_resource(Signal::derive(move || Some(crate::urls::earnings(&month.get()))));
     let navigate = crate::router::use_navigate();
     let i18n = use_i18n();
     view! {
         <main class="page wide">
             <h1 class="section-title">{ct(|t| t.earnings_title)}</h1>
             {show(earnings, move |e: Earnings| {
-                let csv = format!("/api/center/earnings.csv?month={}", e.month);
+                let csv = crate::urls::earnings_csv(&e.month);
                 let families: Vec<(i64, String)> = e.families.iter().map(|f| (f.family_id, f.names.zh.clone())).collect();
                 view! {
                     <div class="toolbar">
@@ -95,7 +90,7 @@ fn PayoutForm(
         };
         let on_done = on_done.clone();
         leptos::task::spawn_local(async move {
-            match api::send("POST", "/api/center/payouts", Some(&request)).await {
+            match api::send(api::Method::POST, crate::urls::CENTER_PAYOUTS, Some(&request)).await {
                 Ok(_) => {
                     amount.set(String::new());
                     note.set(String::new());
@@ -132,9 +127,7 @@ fn PayoutForm(
 /// Orders and sales per week as bars, and the families behind each week.
 #[component]
 pub fn Overview() -> impl IntoView {
-    let weeks = api::json_resource(Signal::derive(|| {
-        Some("/api/center/overview?weeks=8".to_string())
-    }));
+    let weeks = api::json_resource(Signal::derive(|| Some(crate::urls::overview(8))));
     let i18n = use_i18n();
     view! {
         <main class="page wide">

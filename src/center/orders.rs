@@ -32,7 +32,7 @@ pub fn Queue() -> impl IntoView {
             .unwrap_or(OrderStatus::Placed)
     });
     let queue = api::json_resource(Signal::derive(move || {
-        Some(format!("/api/center/orders?status={}", status.get().as_str()))
+        Some(crate::urls::center_orders(status.get()))
     }));
     let i18n = use_i18n();
     view! {
@@ -101,10 +101,7 @@ pub fn Queue() -> impl IntoView {
 pub fn OrderPage() -> impl IntoView {
     let params = use_params();
     let order = api::json_resource(Signal::derive(move || {
-        params
-            .read()
-            .get("code")
-            .map(|c| format!("/api/center/orders/{c}"))
+        params.read().get("code").map(|c| crate::urls::center_order(&c))
     }));
     view! {
         <main class="page wide">
@@ -220,8 +217,8 @@ fn StepForm(
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let url = format!("/api/center/orders/{code}/status");
-            match api::send("POST", &url, Some(&change)).await {
+            let url = crate::urls::order_status(&code);
+            match api::send(api::Method::POST, &url, Some(&change)).await {
                 Ok(_) => {
                     error.set(None);
                     on_change();

@@ -15,12 +15,7 @@ use crate::i18n::use_i18n;
 pub fn PickListPage() -> impl IntoView {
     let query = use_query();
     let day = Memo::new(move |_| query.read().get("date").unwrap_or_default());
-    let resource = api::json_resource(Signal::derive(move || {
-        Some(match day.get() {
-            d if d.is_empty() => "/api/center/pick-list".to_string(),
-            d => format!("/api/center/pick-list?date={d}"),
-        })
-    }));
+    let resource = api::json_resource(Signal::derive(move || Some(crate::urls::pick_list(&day.get()))));
     let navigate = crate::router::use_navigate();
     view! {
         <main class="page wide">
@@ -92,7 +87,7 @@ fn Item(family_id: i64, item: PickItem) -> impl IntoView {
     let collect = move |_| {
         let request = request.clone();
         leptos::task::spawn_local(async move {
-            match api::post::<_, Label>("/api/center/batches", &request).await {
+            match api::post::<_, Label>(crate::urls::CENTER_BATCHES, &request).await {
                 Ok(label) => {
                     collected.set(Some(label.trace_code));
                     error.set(None);
@@ -131,10 +126,7 @@ fn Item(family_id: i64, item: PickItem) -> impl IntoView {
 pub fn LabelPage() -> impl IntoView {
     let params = use_params();
     let label = api::json_resource(Signal::derive(move || {
-        params
-            .read()
-            .get("code")
-            .map(|c| format!("/api/center/batches/{c}"))
+        params.read().get("code").map(|c| crate::urls::batch(&c))
     }));
     let copies = RwSignal::new(1u32);
     view! {

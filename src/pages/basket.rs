@@ -16,7 +16,7 @@ use crate::state::checkout::use_draft;
 pub fn BasketPage() -> impl IntoView {
     let basket = use_basket();
     // What is left may have changed since the lines were added.
-    let fresh = api::json_resource(Signal::stored(Some(api::products_url(None, ""))));
+    let fresh = api::json_resource(Signal::stored(Some(crate::urls::products(None, ""))));
     Effect::new(move |_| {
         if let Some(Ok(list)) = api::decoded::<Vec<Product>>(fresh) {
             basket.0.update(|b| b.refresh(&list));
@@ -137,7 +137,7 @@ pub fn Totals() -> impl IntoView {
     let i18n = use_i18n();
     let basket = use_basket();
     let draft = use_draft();
-    let zones = api::json_resource(Signal::stored(Some(api::ZONES_URL.to_string())));
+    let zones = api::json_resource(Signal::stored(Some(crate::urls::ZONES.to_string())));
     let zone = move || -> Option<Zone> {
         let code = draft.0.with(|d| d.zone.clone());
         api::decoded::<Vec<Zone>>(zones)

@@ -12,7 +12,7 @@ use crate::pages::product::id_param;
 #[component]
 pub fn FamilyPage() -> impl IntoView {
     let id = id_param("id");
-    let page = api::json_resource(Signal::derive(move || id().ok().map(api::family_url)));
+    let page = api::json_resource(Signal::derive(move || id().ok().map(crate::urls::family)));
     view! {
         <main class="page">
             <BackLink />

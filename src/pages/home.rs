@@ -20,7 +20,7 @@ const KINDS: [ProductKind; 5] = [
 #[component]
 pub fn Home() -> impl IntoView {
     let i18n = use_i18n();
-    let products = api::json_resource(Signal::stored(Some(api::products_url(None, ""))));
+    let products = api::json_resource(Signal::stored(Some(crate::urls::products(None, ""))));
     view! {
         <main class="page">
             <p class="promise">{tr(|t| t.promise)}</p>

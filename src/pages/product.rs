@@ -28,7 +28,7 @@ pub fn id_param(name: &'static str) -> impl Fn() -> Result<i64, FetchError> + Co
 #[component]
 pub fn ProductPage() -> impl IntoView {
     let id = id_param("id");
-    let detail = api::json_resource(Signal::derive(move || id().ok().map(api::product_url)));
+    let detail = api::json_resource(Signal::derive(move || id().ok().map(crate::urls::product)));
     view! {
         <main class="page">
             <BackLink href="/shop" />

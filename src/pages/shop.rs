@@ -18,7 +18,9 @@ pub fn Shop() -> impl IntoView {
     let kind = move || query.read().get("kind").and_then(|k| ProductKind::parse(&k));
     let text = move || query.read().get("q").unwrap_or_default();
     let sort = move || query.read().get("sort").unwrap_or_default();
-    let products = api::json_resource(Signal::derive(move || Some(api::products_url(kind(), &text()))));
+    let products = api::json_resource(Signal::derive(move || {
+        Some(crate::urls::products(kind(), &text()))
+    }));
     let (typed, set_typed) = signal(text());
 
     let go = move |kind: Option<ProductKind>, q: String, sort: String| {

@@ -17,7 +17,7 @@ pub fn TracePage() -> impl IntoView {
     let code = move || params.read().get("code").unwrap_or_default();
     // Only codes that can exist are looked up: the look-ups are throttled.
     let trace = api::json_resource(Signal::derive(move || {
-        bazar_api::trace::normalize_code(&code()).map(|code| api::trace_url(&code))
+        bazar_api::trace::normalize_code(&code()).map(|code| crate::urls::trace(&code))
     }));
     view! {
         <main class="page">

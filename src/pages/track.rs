@@ -14,7 +14,10 @@ use crate::pages::BackLink;
 pub fn Track() -> impl IntoView {
     let params = use_params();
     let tracking = api::json_resource(Signal::derive(move || {
-        params.read().get("token").map(|token| api::tracking_url(&token))
+        params
+            .read()
+            .get("token")
+            .map(|token| crate::urls::tracking(&token))
     }));
     view! {
         <main class="page">

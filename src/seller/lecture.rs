@@ -21,7 +21,7 @@ use crate::i18n::{Locale, use_i18n};
 /// The trainer's screen: sign in, then run the lecture.
 #[component]
 pub fn LectureView() -> impl IntoView {
-    let me = api::json_resource(Signal::derive(|| Some("/api/auth/me".to_string())));
+    let me = api::json_resource(Signal::derive(|| Some(crate::urls::ME.to_string())));
     view! {
         {move || match api::decoded::<Me>(me) {
             None => view! { <p class="big-notice">{st(|t| t.loading)}</p> }.into_any(),
@@ -44,7 +44,7 @@ fn TrainerSignIn(on_signed: impl Fn() + Clone + Send + Sync + 'static) -> impl I
         };
         let on_signed = on_signed.clone();
         leptos::task::spawn_local(async move {
-            match api::post::<_, Me>("/api/auth/sign-in", &body).await {
+            match api::post::<_, Me>(crate::urls::SIGN_IN, &body).await {
                 Ok(_) => on_signed(),
                 Err(_) => failed.set(true),
             }
@@ -84,7 +84,7 @@ fn keydown(handler: impl Fn(web_sys::KeyboardEvent) + 'static) {
 /// Follows a room's events into `state`; the browser's EventSource
 /// reconnects by itself, and the server sends the state again at once.
 fn subscribe(code: &str, state: RwSignal<Option<LectureState>>) -> Option<web_sys::EventSource> {
-    let source = web_sys::EventSource::new(&format!("/api/lectures/{code}/events")).ok()?;
+    let source = web_sys::EventSource::new(&crate::urls::lecture_events(code)).ok()?;
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
         if let Some(text) = ev.data().as_string()
             && let Some(s) = crate::api::from_json::<LectureState>(&text)
@@ -113,7 +113,7 @@ fn Projector(hub: String) -> impl IntoView {
             blank: false,
         };
         leptos::task::spawn_local(async move {
-            if let Ok(l) = api::post::<_, Lecture>("/api/lectures", &body).await {
+            if let Ok(l) = api::post::<_, Lecture>(crate::urls::LECTURES, &body).await {
                 subscribe(&l.state.code, state);
                 state.set(Some(l.state.clone()));
                 lecture.set(Some(l));
@@ -125,7 +125,7 @@ fn Projector(hub: String) -> impl IntoView {
             return;
         };
         leptos::task::spawn_local(async move {
-            if let Ok(s) = api::post::<_, LectureState>(&format!("/api/lectures/{code}/step"), &to).await {
+            if let Ok(s) = api::post::<_, LectureState>(&crate::urls::lecture_step(&code), &to).await {
                 state.set(Some(s));
             }
         });
@@ -321,7 +321,7 @@ fn Recorder(lesson: u32, step: u32) -> impl IntoView {
             Locale::En => "en",
         };
         leptos::task::spawn_local(async move {
-            let sent = gloo_net::http::Request::post(&format!("/api/narration/{clip}/{lang}"))
+            let sent = gloo_net::http::Request::post(&crate::urls::narration(clip, lang, None))
                 .header("Content-Type", &blob.type_())
                 .body(wasm_bindgen::JsValue::from(blob))
                 .map(|r| r.send());
@@ -404,7 +404,7 @@ pub fn Join() -> impl IntoView {
                 lesson: 0,
                 step: 0,
             };
-            match api::send("POST", &format!("/api/lectures/{c}/join"), Some(&report)).await {
+            match api::send(api::Method::POST, &crate::urls::lecture_join(&c), Some(&report)).await {
                 Ok(_) => joined.set(Some(c)),
                 Err(_) => failed.set(true),
             }
@@ -467,7 +467,7 @@ fn Follower(code: String) -> impl IntoView {
                     let code = code.clone();
                     leptos::task::spawn_local(async move {
                         let report = PhoneReport { phone: phone_id(), lesson, step: done };
-                        let _ = api::send("POST", &format!("/api/lectures/{code}/done"), Some(&report)).await;
+                        let _ = api::send(api::Method::POST, &crate::urls::lecture_done(&code), Some(&report)).await;
                     });
                 };
                 view! {

@@ -44,11 +44,11 @@ pub fn SellerApp() -> impl IntoView {
     let signing_in = RwSignal::new(key.is_some());
     let failed = RwSignal::new(false);
     let me = api::json_resource(Signal::derive(move || {
-        (!signing_in.get()).then(|| "/api/auth/me".to_string())
+        (!signing_in.get()).then(|| crate::urls::ME.to_string())
     }));
     if let Some(token) = key {
         leptos::task::spawn_local(async move {
-            let result = api::post::<_, Me>("/api/auth/key-card", &KeyCardSignIn { token }).await;
+            let result = api::post::<_, Me>(crate::urls::KEY_CARD_SIGN_IN, &KeyCardSignIn { token }).await;
             failed.set(result.is_err());
             signing_in.set(false);
         });

@@ -12,7 +12,7 @@ use crate::i18n::use_i18n;
 
 #[component]
 pub fn MyMoney() -> impl IntoView {
-    let money = api::json_resource(Signal::derive(|| Some("/api/seller/money".to_string())));
+    let money = api::json_resource(Signal::derive(|| Some(crate::urls::SELLER_MONEY.to_string())));
     let i18n = use_i18n();
     let price = move |fen: bazar_api::Fen| view! { <bdi class="price" dir="ltr">{move || i18n.locale().price(fen)}</bdi> };
     view! {

@@ -30,7 +30,7 @@ fn reason_icon(reason: RejectReason) -> &'static str {
 
 #[component]
 pub fn MyProducts() -> impl IntoView {
-    let listings = api::json_resource(Signal::derive(|| Some("/api/seller/listings".to_string())));
+    let listings = api::json_resource(Signal::derive(|| Some(crate::urls::SELLER_LISTINGS.to_string())));
     let i18n = use_i18n();
     view! {
         <main class="seller-page">
@@ -87,7 +87,7 @@ fn t_reason(reason: RejectReason) -> &'static str {
 
 #[component]
 pub fn ToPrepare() -> impl IntoView {
-    let prepare = api::json_resource(Signal::derive(|| Some("/api/seller/prepare".to_string())));
+    let prepare = api::json_resource(Signal::derive(|| Some(crate::urls::SELLER_PREPARE.to_string())));
     let i18n = use_i18n();
     view! {
         <main class="seller-page">

@@ -154,7 +154,7 @@ fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 
 async fn upload(file: web_sys::File) -> Result<(String, String), FetchError> {
     let content_type = file.type_();
-    let request = gloo_net::http::Request::post("/api/seller/photos")
+    let request = gloo_net::http::Request::post(crate::urls::SELLER_PHOTOS)
         .header(
             "Content-Type",
             if content_type.is_empty() {
@@ -303,7 +303,9 @@ fn PriceStep(draft: RwSignal<Draft>) -> impl IntoView {
     let bus: Option<TutorBus> = tutor_bus();
     let i18n = use_i18n();
     let kind = draft.with_untracked(|d| d.kind.unwrap_or(ProductKind::Other));
-    let similar = api::json_resource(Signal::derive(move || Some(api::products_url(Some(kind), ""))));
+    let similar = api::json_resource(Signal::derive(move || {
+        Some(crate::urls::products(Some(kind), ""))
+    }));
     let suggestion = Memo::new(move |_| {
         api::decoded::<Vec<Product>>(similar)
             .and_then(Result::ok)
@@ -394,7 +396,7 @@ fn Preview(draft: RwSignal<Draft>, practice: bool) -> impl IntoView {
         };
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::send("POST", "/api/seller/listings", Some(&listing)).await {
+            match api::send(api::Method::POST, crate::urls::SELLER_LISTINGS, Some(&listing)).await {
                 Ok(_) => draft.update(|d| d.step = SENT),
                 Err(_) => failed.set(true),
             }

@@ -64,10 +64,7 @@ pub fn narrate(
     let recorded =
         recorded.is_some_and(|r| r.0.with_untracked(|all| all.contains(&format!("{clip}/{lang}"))));
     let url = if recorded {
-        Some(match hub {
-            Some(hub) => format!("/api/narration/{clip}/{lang}?hub={hub}"),
-            None => format!("/api/narration/{clip}/{lang}"),
-        })
+        Some(crate::urls::narration(clip, lang, hub.as_deref()))
     } else if locale == Locale::Ug {
         Some(format!("/audio/ug/{clip}.mp3"))
     } else {
@@ -93,11 +90,8 @@ pub fn provide_recorded(hub: Option<String>) {
     let recorded = Recorded(RwSignal::new(Vec::new()));
     provide_context(recorded);
     leptos::task::spawn_local(async move {
-        let url = match hub {
-            Some(hub) => format!("/api/narration?hub={hub}"),
-            None => "/api/narration".to_string(),
-        };
-        if let Ok(text) = crate::api::send::<()>("GET", &url, None).await
+        let url = crate::urls::recorded(hub.as_deref());
+        if let Ok(text) = crate::api::send::<()>(crate::api::Method::GET, &url, None).await
             && let Some(list) = crate::api::from_json::<Vec<String>>(&text)
         {
             recorded.0.set(list);

@@ -23,6 +23,9 @@ pub use catalog::ProductFilter;
 pub use center::{CollectOutcome, DecisionOutcome, StatusOutcome};
 pub use orders::Placement;
 
+/// What a store call fails with. Only the store names the database's crate.
+pub type Error = sqlx::Error;
+
 /// The week weekly capacities count for now (see `bazar_api::order::week_index`).
 pub fn current_week() -> i64 {
     let now = std::time::SystemTime::now()

@@ -12,4 +12,5 @@ mod center;
 mod contract;
 mod http;
 mod orders;
+mod tidy;
 mod tutor;
