@@ -182,6 +182,16 @@ pub struct Zone {
     pub shipping_fen: Fen,
     pub days_min: u32,
     pub days_max: u32,
+    /// The hub ships free from goods worth this much, if it says so.
+    #[serde(default)]
+    pub free_shipping_from: Option<Fen>,
+}
+
+impl Zone {
+    /// What goods worth `subtotal` cost sent to this zone (see [`totals`]).
+    pub fn totals(&self, subtotal: Fen) -> Totals {
+        totals(subtotal, self.shipping_fen, self.free_shipping_from)
+    }
 }
 
 crate::named! {
@@ -381,13 +391,26 @@ pub fn subtotal(lines: impl IntoIterator<Item = (u32, Fen)>) -> Fen {
     lines.into_iter().map(|(qty, price)| price.times(qty)).sum()
 }
 
-/// What the customer pays: the goods and the zone's shipping, charged once
-/// per order; an empty basket costs nothing to ship.
-pub fn total(subtotal: Fen, shipping: Fen) -> Fen {
-    if subtotal == Fen::ZERO {
-        Fen::ZERO
-    } else {
-        subtotal + shipping
+/// What an order costs: its goods, the shipping charged and their sum. The
+/// rule is written here once: the basket shows it, the server charges and
+/// stores it, the tracking page shows what was stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub subtotal: Fen,
+    pub shipping: Fen,
+    pub total: Fen,
+}
+
+/// The totals of goods worth `subtotal` sent to a zone whose fee is `fee`:
+/// the fee once per order; nothing to ship an empty basket; nothing from
+/// the hub's free-shipping threshold on, when it has one.
+pub fn totals(subtotal: Fen, fee: Fen, free_from: Option<Fen>) -> Totals {
+    let free = subtotal == Fen::ZERO || free_from.is_some_and(|from| subtotal >= from);
+    let shipping = if free { Fen::ZERO } else { fee };
+    Totals {
+        subtotal,
+        shipping,
+        total: subtotal + shipping,
     }
 }
 
@@ -603,9 +626,16 @@ mod tests {
         }
 
         #[test]
-        fn total_adds_shipping_once(sub in 1i64..1_000_000_000, ship in 0i64..100_000) {
-            prop_assert_eq!(total(Fen(sub), Fen(ship)), Fen(sub + ship));
-            prop_assert_eq!(total(Fen::ZERO, Fen(ship)), Fen::ZERO);
+        fn shipping_is_charged_once_and_the_total_adds_up(
+            sub in 1i64..1_000_000_000,
+            fee in 0i64..100_000,
+            from in proptest::option::of(0i64..1_000_000),
+        ) {
+            let t = totals(Fen(sub), Fen(fee), from.map(Fen));
+            prop_assert_eq!(t.total, t.subtotal + t.shipping, "what the schema checks");
+            let free = from.is_some_and(|from| sub >= from);
+            prop_assert_eq!(t.shipping, if free { Fen::ZERO } else { Fen(fee) });
+            prop_assert_eq!(totals(Fen::ZERO, Fen(fee), None).total, Fen::ZERO);
         }
 
         #[test]

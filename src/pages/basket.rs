@@ -144,9 +144,17 @@ pub fn Totals() -> impl IntoView {
             .and_then(|z| z.ok())
             .and_then(|z| z.into_iter().find(|z| z.code == code))
     };
+    // What the server will charge, by the same rule (bazar_api::order::totals).
+    let totals = move || {
+        let subtotal = basket.0.with(|b| b.subtotal());
+        match zone() {
+            Some(zone) => zone.totals(subtotal),
+            None => bazar_api::order::totals(subtotal, Fen::ZERO, None),
+        }
+    };
     let subtotal = Signal::derive(move || basket.0.with(|b| b.subtotal()));
-    let shipping = Signal::derive(move || zone().map(|z| z.shipping_fen).unwrap_or(Fen::ZERO));
-    let total = Signal::derive(move || bazar_api::order::total(subtotal.get(), shipping.get()));
+    let shipping = Signal::derive(move || totals().shipping);
+    let total = Signal::derive(move || totals().total);
     view! {
         <section class="totals" data-testid="totals">
             <label class="field">

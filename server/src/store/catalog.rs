@@ -14,12 +14,14 @@ pub struct ProductFilter {
     pub text: Option<String>,
 }
 
-const PRODUCT_COLUMNS: &str = "
-    p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
-    p.price_fen, p.capacity, p.image, p.max_per_order,
-    CASE WHEN p.capacity = 'weekly' AND p.week <> ?1 THEN p.weekly_capacity ELSE p.available END AS available,
+const PRODUCT_COLUMNS: &str = concat!(
+    "p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+    p.price_fen, p.capacity, p.image, p.max_per_order, ",
+    super::available_now!(),
+    " AS available,
     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
-    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.photo";
+    f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.photo"
+);
 
 #[derive(FromRow)]
 struct ProductRow {

@@ -796,9 +796,10 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // A weekly product starts its week with its whole capacity.
+            super::start_week(&mut tx, id, week).await?;
             sqlx::query(
                 "UPDATE product SET status = 'live', reject_reason = NULL, reject_note = NULL,
-                        available = CASE WHEN capacity = 'weekly' THEN weekly_capacity ELSE available END,
                         week = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
                  WHERE id = ?",
             )

@@ -23,6 +23,31 @@ pub use catalog::ProductFilter;
 pub use center::{CollectOutcome, DecisionOutcome, StatusOutcome};
 pub use orders::Placement;
 
+/// The weekly start, written once. What product `p` has available when
+/// `?1` is the current week, as SQL: a weekly product whose count is from
+/// an earlier week has its whole capacity again. Reads use this expression;
+/// [`start_week`] writes the same rule when an order or an approval touches
+/// the product.
+macro_rules! available_now {
+    () => {
+        "CASE WHEN p.capacity = 'weekly' AND p.week <> ?1 THEN p.weekly_capacity ELSE p.available END"
+    };
+}
+pub(super) use available_now;
+
+/// Starts `week` for product `id` if it is weekly: its whole capacity is
+/// available again (see [`available_now`]).
+pub(super) async fn start_week(tx: &mut sqlx::SqliteConnection, id: i64, week: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE product SET available = weekly_capacity, week = ?2 WHERE id = ?1 AND capacity = 'weekly'",
+    )
+    .bind(id)
+    .bind(week)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// What a store call fails with. Only the store names the database's crate.
 pub type Error = sqlx::Error;
 

@@ -63,6 +63,7 @@ struct IdempotencyRow {
 struct ZoneChargeRow {
     id: i64,
     shipping_fen: i64,
+    free_shipping_from_fen: Option<i64>,
 }
 
 /// The account a hub receives bank transfers on.
@@ -83,6 +84,7 @@ struct ZoneRow {
     shipping_fen: i64,
     days_min: i64,
     days_max: i64,
+    free_shipping_from_fen: Option<i64>,
 }
 
 impl TryFrom<ZoneRow> for Zone {
@@ -95,6 +97,7 @@ impl TryFrom<ZoneRow> for Zone {
             shipping_fen: Fen(r.shipping_fen),
             days_min: int(r.days_min, "days_min")?,
             days_max: int(r.days_max, "days_max")?,
+            free_shipping_from: r.free_shipping_from_fen.map(Fen),
         })
     }
 }
@@ -117,6 +120,7 @@ struct TrackingRow {
     zone_shipping_fen: i64,
     days_min: i64,
     days_max: i64,
+    free_shipping_from_fen: Option<i64>,
 }
 
 /// One of an order's events, as the tracking page shows it.
@@ -333,11 +337,7 @@ async fn place_one(
         let mut available = row.available;
         if weekly && row.week != week {
             // A new week: the family can make its whole capacity again.
-            sqlx::query("UPDATE product SET available = weekly_capacity, week = ? WHERE id = ?")
-                .bind(week)
-                .bind(row.id)
-                .execute(&mut *tx)
-                .await?;
+            super::start_week(&mut *tx, row.id, week).await?;
             available = row.weekly_capacity;
         }
         let taken = if live {
@@ -388,19 +388,29 @@ async fn place_one(
         return Ok(Placement::UnknownProducts(Vec::new()));
     };
 
-    let zone =
-        sqlx::query_as::<_, ZoneChargeRow>("SELECT id, shipping_fen FROM zone WHERE hub_id = ? AND code = ?")
-            .bind(hub_id)
-            .bind(request.customer.zone.trim())
-            .fetch_optional(&mut *tx)
-            .await?;
+    let zone = sqlx::query_as::<_, ZoneChargeRow>(
+        "SELECT z.id, z.shipping_fen, h.free_shipping_from_fen
+             FROM zone z JOIN hub h ON h.id = z.hub_id WHERE z.hub_id = ? AND z.code = ?",
+    )
+    .bind(hub_id)
+    .bind(request.customer.zone.trim())
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some(zone) = zone else {
         return Ok(Placement::UnknownZone);
     };
     let zone_id = zone.id;
-    let shipping = Fen(zone.shipping_fen);
     let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
-    let total = order::total(subtotal, shipping);
+    // Charged and stored as bazar_api computes it, which the basket showed.
+    let order::Totals {
+        subtotal,
+        shipping,
+        total,
+    } = order::totals(
+        subtotal,
+        Fen(zone.shipping_fen),
+        zone.free_shipping_from_fen.map(Fen),
+    );
     let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
     let open_unpaid: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM customer_order
@@ -514,8 +524,10 @@ impl Store {
     /// The delivery zones of the (first) hub, in their display order.
     pub async fn zones(&self) -> sqlx::Result<Vec<Zone>> {
         let rows = sqlx::query_as::<_, ZoneRow>(
-            "SELECT code, name_ug, name_zh, name_en, shipping_fen, days_min, days_max FROM zone
-             WHERE hub_id = (SELECT MIN(id) FROM hub) ORDER BY position, id",
+            "SELECT z.code, z.name_ug, z.name_zh, z.name_en, z.shipping_fen, z.days_min, z.days_max,
+                    h.free_shipping_from_fen
+             FROM zone z JOIN hub h ON h.id = z.hub_id
+             WHERE z.hub_id = (SELECT MIN(id) FROM hub) ORDER BY z.position, z.id",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -527,8 +539,10 @@ impl Store {
         let Some(order) = sqlx::query_as::<_, TrackingRow>(
             "SELECT o.id, o.code, o.status, o.subtotal_fen, o.shipping_fen, o.total_fen, o.payment, o.waybill,
                     z.code AS zone_code, z.name_ug AS zone_name_ug, z.name_zh AS zone_name_zh,
-                    z.name_en AS zone_name_en, z.shipping_fen AS zone_shipping_fen, z.days_min, z.days_max
-             FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.tracking_token = ?",
+                    z.name_en AS zone_name_en, z.shipping_fen AS zone_shipping_fen, z.days_min, z.days_max,
+                    h.free_shipping_from_fen
+             FROM customer_order o JOIN zone z ON z.id = o.zone_id JOIN hub h ON h.id = o.hub_id
+             WHERE o.tracking_token = ?",
         )
         .bind(token)
         .fetch_optional(&self.pool)
@@ -580,6 +594,7 @@ impl Store {
                 shipping_fen: Fen(order.zone_shipping_fen),
                 days_min: int(order.days_min, "days_min")?,
                 days_max: int(order.days_max, "days_max")?,
+                free_shipping_from: order.free_shipping_from_fen.map(Fen),
             },
             subtotal_fen: Fen(order.subtotal_fen),
             shipping_fen: Fen(order.shipping_fen),

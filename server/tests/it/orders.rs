@@ -477,3 +477,50 @@ async fn the_cached_catalog_follows_every_order_and_cancellation() {
     assert_eq!(listed(products(&server).await), 10, "the cancellation too");
     server.stop().await;
 }
+
+/// Free shipping from a threshold, set for the hub in one place: what the
+/// basket shows (bazar_api's rule, from the zones' answer), the placed
+/// order, the stored row and the tracking page agree, below and above it.
+#[tokio::test]
+async fn shipping_is_one_rule_for_the_basket_the_order_its_row_and_tracking() {
+    let server = TestServer::start().await;
+    server.sql("UPDATE hub SET free_shipping_from_fen = 5000").await;
+    let zones: Vec<bazar_api::Zone> = server.get("/api/zones").await.json().await.unwrap();
+    let zone = zones.iter().find(|z| z.code == "beijing").unwrap();
+    assert_eq!(zone.free_shipping_from, Some(bazar_api::Fen(5000)));
+    assert!(zone.shipping_fen.0 > 0);
+    let all = products(&server).await;
+    let cheap = all
+        .iter()
+        .find(|p| p.price_fen.0 < 5000 && p.available > 0)
+        .unwrap();
+    let dear = all
+        .iter()
+        .find(|p| p.price_fen.0 >= 5000 && p.available > 0)
+        .unwrap();
+    for (product, free) in [(cheap, false), (dear, true)] {
+        let basket = zone.totals(product.price_fen);
+        assert_eq!(basket.shipping == bazar_api::Fen::ZERO, free);
+        let placed = server.place("beijing", &[(product.id, 1)]).await;
+        let charged = (placed.subtotal_fen, placed.shipping_fen, placed.total_fen);
+        assert_eq!(charged, (basket.subtotal, basket.shipping, basket.total));
+        let stored = server
+            .integers(&format!(
+                "SELECT subtotal_fen, shipping_fen, total_fen FROM customer_order WHERE code = '{}'",
+                placed.code
+            ))
+            .await;
+        assert_eq!(stored, [basket.subtotal.0, basket.shipping.0, basket.total.0]);
+        let tracking: Tracking = server
+            .get(&format!("/api/orders/track/{}", placed.tracking_token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (tracking.subtotal_fen, tracking.shipping_fen, tracking.total_fen),
+            charged
+        );
+    }
+    server.stop().await;
+}

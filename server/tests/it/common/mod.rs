@@ -188,6 +188,19 @@ impl TestServer {
         store.close().await;
     }
 
+    /// The integer columns of the first row `query` answers, read straight
+    /// from the server's database.
+    pub async fn integers(&self, query: &str) -> Vec<i64> {
+        use sqlx::Row;
+        let store = sqlx::SqlitePool::connect(&format!("sqlite:{}", self.db.display()))
+            .await
+            .unwrap();
+        let row = sqlx::query(query).fetch_one(&store).await.unwrap();
+        let values = (0..row.len()).map(|i| row.get::<i64, _>(i)).collect();
+        store.close().await;
+        values
+    }
+
     /// A browser of its own, with its own cookies.
     pub fn browser(&self) -> Browser {
         Browser {
