@@ -440,15 +440,31 @@ async fn earnings(
     Ok(Json(earnings_of(&state, op.hub_id, month).await?))
 }
 
-/// A CSV field: quoted, and text that a spreadsheet would run as a formula
-/// made inert.
-fn csv_text(s: &str) -> String {
-    let inert = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+/// A CSV text field, with text that a spreadsheet would run as a formula
+/// made inert (the csv crate quotes it).
+fn inert(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
-    };
-    format!("\"{}\"", inert.replace('"', "\"\""))
+    }
+}
+
+/// Rows as CSV (CRLF line ends, text quoted), through the csv crate.
+fn csv_of(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .quote_style(csv::QuoteStyle::NonNumeric)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer
+            .write_record(&row)
+            .map_err(|e| AppError::Internal(std::io::Error::other(e)))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| AppError::Internal(std::io::Error::other(e.to_string())))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(std::io::Error::other(e)))
 }
 
 /// The month's earnings as CSV (UTF-8), one row per family.
@@ -466,25 +482,37 @@ async fn earnings_csv(
     let month = month(query)?;
     let earnings = earnings_of(&state, op.hub_id, month.clone()).await?;
     let yuan = |f: bazar_api::Fen| f.format_grouped("");
-    let mut csv = String::from(
-        "month,family_id,family_zh,family_ug,village_zh,items,gross_yuan,fee_yuan,net_yuan,paid_yuan,balance_yuan\r\n",
-    );
-    for f in &earnings.families {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\r\n",
-            f.month,
-            f.family_id,
-            csv_text(&f.names.zh),
-            csv_text(&f.names.ug),
-            csv_text(&f.village.zh),
-            f.sold.items,
+    let header = [
+        "month",
+        "family_id",
+        "family_zh",
+        "family_ug",
+        "village_zh",
+        "items",
+        "gross_yuan",
+        "fee_yuan",
+        "net_yuan",
+        "paid_yuan",
+        "balance_yuan",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = earnings.families.iter().map(|f| {
+        vec![
+            f.month.clone(),
+            f.family_id.to_string(),
+            inert(&f.names.zh),
+            inert(&f.names.ug),
+            inert(&f.village.zh),
+            f.sold.items.to_string(),
             yuan(f.sold.gross_fen),
             yuan(f.sold.fee_fen),
             yuan(f.sold.net_fen),
             yuan(f.paid_fen),
             yuan(f.balance_fen),
-        ));
-    }
+        ]
+    });
+    let csv = csv_of(std::iter::once(header).chain(rows))?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -555,9 +583,14 @@ mod tests {
 
     #[test]
     fn csv_text_is_quoted_and_inert() {
-        assert_eq!(csv_text("蜂蜜"), "\"蜂蜜\"");
-        assert_eq!(csv_text("a\"b"), "\"a\"\"b\"");
-        assert_eq!(csv_text("=HYPERLINK(1)"), "\"'=HYPERLINK(1)\"");
+        let row = |cells: &[&str]| vec![cells.iter().map(|c| inert(c)).collect::<Vec<_>>()];
+        assert_eq!(csv_of(row(&["蜂蜜", "12"])).unwrap(), "\"蜂蜜\",12\r\n");
+        assert_eq!(csv_of(row(&["a\"b"])).unwrap(), "\"a\"\"b\"\r\n");
+        assert_eq!(csv_of(row(&["=HYPERLINK(1)"])).unwrap(), "\"'=HYPERLINK(1)\"\r\n");
+        assert_eq!(
+            csv_of(row(&["-1+1", "line\nbreak"])).unwrap(),
+            "\"'-1+1\",\"line\nbreak\"\r\n"
+        );
     }
 
     #[test]

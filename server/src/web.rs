@@ -212,10 +212,14 @@ fn shell_locale(accept_language: &str) -> Option<&'static str> {
         .map(bazar_api::Lang::code)
 }
 
+/// `text` for an element's content.
 fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    html_escape::encode_text(text).into_owned()
+}
+
+/// `text` for an attribute's value between double quotes (quotes escaped too).
+fn escape_attribute(text: &str) -> String {
+    html_escape::encode_double_quoted_attribute(text).into_owned()
 }
 
 /// The id of a product page's path (`/product/12`).
@@ -276,8 +280,8 @@ fn product_shell(
          <h1 class=\"product-title\" data-names=\"{names}\">{name}</h1></article></main>{after}",
         before = &html[..start],
         back = escape_html(back),
-        image = escape_html(&product.image),
-        names = escape_html(&names).replace('"', "&quot;"),
+        image = escape_attribute(&product.image),
+        names = escape_attribute(&names),
         name = escape_html(product.names.get(lang)),
         after = &html[end..],
     ))
@@ -378,6 +382,14 @@ fn not_found() -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_and_attributes_are_escaped_for_where_they_go() {
+        assert_eq!(escape_html("<b>A & B</b>"), "&lt;b&gt;A &amp; B&lt;/b&gt;");
+        let attribute = escape_attribute(r#"x" onerror="alert(1)"#);
+        assert!(!attribute.contains('"'), "{attribute}");
+        assert_eq!(escape_attribute("/uploads/a.jpg"), "/uploads/a.jpg");
+    }
 
     #[test]
     fn inline_scripts_get_the_nonce() {
