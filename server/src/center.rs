@@ -450,11 +450,12 @@ fn inert(s: &str) -> String {
     }
 }
 
-/// Rows as CSV (CRLF line ends, text quoted), through the csv crate.
+/// Rows as CSV (CRLF line ends, quoted where a field needs it), through the
+/// csv crate.
 fn csv_of(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .quote_style(csv::QuoteStyle::NonNumeric)
+        .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(Vec::new());
     for row in rows {
         writer
@@ -584,12 +585,13 @@ mod tests {
     #[test]
     fn csv_text_is_quoted_and_inert() {
         let row = |cells: &[&str]| vec![cells.iter().map(|c| inert(c)).collect::<Vec<_>>()];
-        assert_eq!(csv_of(row(&["蜂蜜", "12"])).unwrap(), "\"蜂蜜\",12\r\n");
+        assert_eq!(csv_of(row(&["蜂蜜", "12"])).unwrap(), "蜂蜜,12\r\n");
+        assert_eq!(csv_of(row(&["a,b"])).unwrap(), "\"a,b\"\r\n");
         assert_eq!(csv_of(row(&["a\"b"])).unwrap(), "\"a\"\"b\"\r\n");
-        assert_eq!(csv_of(row(&["=HYPERLINK(1)"])).unwrap(), "\"'=HYPERLINK(1)\"\r\n");
+        assert_eq!(csv_of(row(&["=HYPERLINK(1)"])).unwrap(), "'=HYPERLINK(1)\r\n");
         assert_eq!(
             csv_of(row(&["-1+1", "line\nbreak"])).unwrap(),
-            "\"'-1+1\",\"line\nbreak\"\r\n"
+            "'-1+1,\"line\nbreak\"\r\n"
         );
     }
 
