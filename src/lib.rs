@@ -1,5 +1,7 @@
-//! Bazar, the app: the shop for city customers and the tutor for village
-//! sellers, as one single-page Leptos app compiled to WebAssembly.
+//! Bazar's apps, compiled to WebAssembly: the shop for city customers
+//! (`main.rs`), the service center (`bin/center.rs`) and the sellers' app
+//! with its tutor (`bin/seller.rs`), three single-page Leptos apps that share
+//! this library (API calls, addresses, languages, components).
 
 pub mod api;
 pub mod app;

@@ -9,17 +9,13 @@ use crate::{Localized, ProductKind};
 pub const ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 pub const CODE_LEN: usize = 8;
 
-/// Reads what a customer typed: case, spaces and dashes don't matter, and
-/// the look-alike letters are read as the digits they must have been.
+/// Reads what a customer typed: case, spaces and dashes don't matter. The
+/// look-alikes 0/O and 1/I/L are in no code, so text with them is none.
 pub fn normalize_code(input: &str) -> Option<String> {
     let code: String = input
         .chars()
         .filter(|c| !matches!(c, ' ' | '-'))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            other => other,
-        })
+        .map(|c| c.to_ascii_uppercase())
         .collect();
     let ok = code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b));
     ok.then_some(code)

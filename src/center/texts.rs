@@ -71,7 +71,6 @@ catalog! {
     collect,
     /// After collecting: the new trace code follows.
     collected_as,
-    label_title,
     labels_for,
     quantity,
     village,
@@ -181,7 +180,6 @@ pub const ZH: CenterTexts = CenterTexts {
     print: "打印",
     collect: "已收货",
     collected_as: "已收货，追溯码",
-    label_title: "追溯标签",
     labels_for: "标签份数",
     quantity: "数量",
     village: "村",
@@ -291,7 +289,6 @@ pub const UG: CenterTexts = CenterTexts {
     print: "بېسىش",
     collect: "مال ئېلىندى",
     collected_as: "مال ئېلىندى، ئىز كودى",
-    label_title: "ئىز بەلگىسى",
     labels_for: "بەلگە سانى",
     quantity: "سانى",
     village: "كەنت",
@@ -401,7 +398,6 @@ pub const EN: CenterTexts = CenterTexts {
     print: "Print",
     collect: "Collected",
     collected_as: "Collected; trace code",
-    label_title: "Trace label",
     labels_for: "Copies",
     quantity: "Quantity",
     village: "Village",
@@ -520,11 +516,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_center_text_is_present_in_every_language() {
-        let reference = EN.entries();
+    fn no_center_text_is_empty_in_any_language() {
         for texts in [&ZH, &UG, &EN] {
             let entries = texts.entries();
-            assert_eq!(entries.len(), reference.len());
             for (key, text) in entries {
                 assert!(!text.trim().is_empty(), "{key} is empty");
             }

@@ -28,8 +28,6 @@ pub const TEXTS: Texts = Texts {
     no_products: "Nothing here yet.",
     menu: "Menu",
     basket: "Basket",
-    items_one: "{n} item",
-    items_other: "{n} items",
     my_orders: "My orders",
     kinds_title: "What would you like?",
     kind_nang: "Nang bread",

@@ -28,8 +28,6 @@ pub const TEXTS: Texts = Texts {
     no_products: "ھازىرچە مەھسۇلات يوق.",
     menu: "تىزىملىك",
     basket: "سېۋەت",
-    items_one: "{n} دانە",
-    items_other: "{n} دانە",
     my_orders: "زاكازلىرىم",
     kinds_title: "نېمە ئالىسىز؟",
     kind_nang: "نان",

@@ -28,8 +28,6 @@ pub const TEXTS: Texts = Texts {
     no_products: "暂无商品。",
     menu: "菜单",
     basket: "购物篮",
-    items_one: "{n} 件",
-    items_other: "{n} 件",
     my_orders: "我的订单",
     kinds_title: "想买点什么？",
     kind_nang: "馕",

@@ -69,7 +69,6 @@ catalog! {
     practice_sent,
     next,
     back,
-    step_of,
     send_failed,
     learn,
     lesson0,
@@ -188,7 +187,6 @@ pub const UG: SellerTexts = SellerTexts {
     practice_sent: "ياخشى! بۇ مەشىق ئىدى، ھېچكىمگە ئەۋەتىلمىدى.",
     next: "كېيىنكى",
     back: "قايتىش",
-    step_of: "قەدەم",
     send_failed: "ئەۋەتىلمىدى. قايتا سىناڭ.",
     learn: "ئۆگىنىش",
     lesson0: "تېلېفون ئىشلىتىش",
@@ -307,7 +305,6 @@ pub const ZH: SellerTexts = SellerTexts {
     practice_sent: "很好！这是练习，没有发给任何人。",
     next: "下一步",
     back: "返回",
-    step_of: "步",
     send_failed: "没有发出去。请重试。",
     learn: "学习",
     lesson0: "使用手机",
@@ -426,7 +423,6 @@ pub const EN: SellerTexts = SellerTexts {
     practice_sent: "Well done! This was practice; nothing was sent.",
     next: "Next",
     back: "Back",
-    step_of: "Step",
     send_failed: "Not sent. Try again.",
     learn: "Learn",
     lesson0: "Using the phone",
@@ -526,11 +522,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_seller_text_is_present_in_every_language() {
+    fn no_seller_text_is_empty_and_placeholders_match() {
         let reference = UG.entries();
         for texts in [&UG, &ZH, &EN] {
             let entries = texts.entries();
-            assert_eq!(entries.len(), reference.len());
             for ((key, text), (_, ug)) in entries.into_iter().zip(reference.iter()) {
                 assert!(!text.trim().is_empty(), "{key} is empty");
                 assert_eq!(text.contains("{n}"), ug.contains("{n}"), "{key} placeholders");
