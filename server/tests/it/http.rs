@@ -411,3 +411,25 @@ async fn the_database_runs_in_wal_mode_and_seeds_once() {
     assert_eq!(before, after);
     again.stop().await;
 }
+
+/// The limits `/api/openapi.json` documents are the rules' own (a client
+/// generated from the document must not be told another number).
+#[tokio::test]
+async fn the_documented_limits_are_the_rules_limits() {
+    use bazar_api::order::{MAX_ADDRESS, MAX_LINES, MAX_NAME, MAX_QUANTITY};
+    let server = TestServer::start().await;
+    let doc: serde_json::Value = server.get("/api/openapi.json").await.json().await.unwrap();
+    let limit = |schema: &str, field: &str, key: &str| {
+        doc["components"]["schemas"][schema]["properties"][field][key]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{schema}.{field} documents no {key}"))
+    };
+    assert_eq!(limit("OrderRequest", "lines", "maxItems"), MAX_LINES as f64);
+    assert_eq!(
+        limit("LineRequest", "quantity", "maximum"),
+        f64::from(MAX_QUANTITY)
+    );
+    assert_eq!(limit("Customer", "name", "maxLength"), MAX_NAME as f64);
+    assert_eq!(limit("Customer", "address", "maxLength"), MAX_ADDRESS as f64);
+    server.stop().await;
+}
