@@ -132,12 +132,24 @@ fn room_code(code: String) -> Result<String, AppError> {
     is_room_code(&code).then_some(code).ok_or(AppError::NotFound)
 }
 
-/// Throttles room look-ups and joins per address.
-fn throttle(state: &AppState, client: Client) -> Result<(), AppError> {
+/// A room look-up or join from `client`, throttled by its misses: only a
+/// code that is no room counts (a guess is a miss), and an address past
+/// its misses is refused even for a room that exists. A classroom behind
+/// one gateway joins its room as often as it needs; a guesser is stopped.
+fn throttled<T>(
+    state: &AppState,
+    client: Client,
+    look_up: impl FnOnce() -> Result<T, AppError>,
+) -> Result<T, AppError> {
     state
         .room_limiter
-        .check(client.0)
-        .map_err(|retry_after| AppError::TooManyRequests { retry_after })
+        .blocked(&client.0)
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+    let found = look_up();
+    if matches!(found, Err(AppError::NotFound)) {
+        let _ = state.room_limiter.check(client.0);
+    }
+    found
 }
 
 /// 422 unless the lesson table has this step.
@@ -248,13 +260,12 @@ pub async fn current(
     headers: HeaderMap,
     PathOf(path): PathOf<String>,
 ) -> Result<Json<Lecture>, AppError> {
-    throttle(&state, client)?;
-    let code = room_code(path)?;
-    let now = {
+    let now = throttled(&state, client, || {
+        let code = room_code(path)?;
         let rooms = state.lectures.lock();
         let room = rooms.get(&code).ok_or(AppError::NotFound)?;
-        room.state.borrow().clone()
-    };
+        Ok(room.state.borrow().clone())
+    })?;
     Ok(Json(lecture(&state, now, &headers)))
 }
 
@@ -306,15 +317,14 @@ pub async fn events(
     client: Client,
     PathOf(path): PathOf<String>,
 ) -> Result<Response, AppError> {
-    throttle(&state, client)?;
-    let code = room_code(path)?;
-    let (receiver, slot) = {
+    let (receiver, slot) = throttled(&state, client, || {
+        let code = room_code(path)?;
         let rooms = state.lectures.lock();
         let room = rooms.get(&code).ok_or(AppError::NotFound)?;
         let slot = StreamSlot::take(&room.streams, &state.lectures.streams)
             .ok_or(AppError::TooManyRequests { retry_after: 10 })?;
-        (room.state.subscribe(), slot)
-    };
+        Ok((room.state.subscribe(), slot))
+    })?;
     let mut closing = state.closing.subscribe();
     let closed = async move {
         let _ = closing.wait_for(|closing| *closing).await;
@@ -373,10 +383,11 @@ pub async fn join(
     PathOf(path): PathOf<String>,
     JsonBody(body): JsonBody<PhoneReport>,
 ) -> Result<StatusCode, AppError> {
-    throttle(&state, client)?;
-    report(&state, path, body, |room, r| {
-        room.joined.insert(r.phone);
-        Ok(())
+    throttled(&state, client, || {
+        report(&state, path, body, |room, r| {
+            room.joined.insert(r.phone);
+            Ok(())
+        })
     })
 }
 

@@ -72,7 +72,8 @@ pub struct Shared {
     pub account_failures: Arc<limit::RateLimiter<String>>,
     /// Passwords hashed at once (each takes 19 MiB for a moment).
     pub hashing: Arc<tokio::sync::Semaphore>,
-    /// Room look-ups and joins per address (codes can't be guessed).
+    /// Room look-ups and joins per address that found no room (codes
+    /// can't be guessed).
     pub room_limiter: Arc<limit::RateLimiter>,
     /// Photos per family an hour.
     pub photo_uploads: Arc<limit::RateLimiter<i64>>,
@@ -107,8 +108,9 @@ impl AppState {
     /// devices that never signed it in, without locking anyone out; key
     /// cards are only limited per address, so no one can lock a family out
     /// (their tokens can't be guessed anyway). Lecture rooms: 60 look-ups or
-    /// joins a minute from one address (a classroom behind one gateway
-    /// joins once per phone).
+    /// joins a minute from one address that find no room; past them, the
+    /// address waits (a classroom behind one gateway finds its room and is
+    /// never counted).
     pub fn new(store: Store, rate_limits: bool) -> AppState {
         let limiter = |n, window| Arc::new(limit::RateLimiter::new(n, window, rate_limits));
         let minute = Duration::from_secs(60);

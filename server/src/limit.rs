@@ -68,6 +68,24 @@ impl<K: Hash + Eq + Clone> RateLimiter<K> {
         }
     }
 
+    /// Whether `key` has used its window up, without counting anything:
+    /// for limits on misses, which are counted with [`RateLimiter::check`].
+    pub fn blocked(&self, key: &K) -> Result<(), u64> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let mut windows = self.lock();
+        self.expire(&mut windows, now);
+        match windows.counts.get(key) {
+            Some((start, count)) if *count >= self.limit => {
+                let wait = self.window.saturating_sub(now.saturating_duration_since(*start));
+                Err(wait.as_secs().max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// How many `key` has used of its current window.
     pub fn used(&self, key: &K) -> u32 {
         let now = Instant::now();
@@ -153,6 +171,18 @@ mod tests {
         limiter.reserve("ops".into()).unwrap();
         assert!(limiter.reserve("ops".into()).is_err());
         assert_eq!(limiter.reserve("other".into()), Ok(()));
+    }
+
+    #[test]
+    fn blocked_counts_nothing() {
+        let limiter: RateLimiter<u32> = RateLimiter::new(2, Duration::from_secs(60), true);
+        for _ in 0..10 {
+            assert_eq!(limiter.blocked(&1), Ok(()));
+        }
+        limiter.check(1).unwrap();
+        limiter.check(1).unwrap();
+        assert!(limiter.blocked(&1).is_err());
+        assert_eq!(limiter.blocked(&2), Ok(()));
     }
 
     #[test]

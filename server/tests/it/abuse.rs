@@ -219,7 +219,24 @@ async fn lecture_rooms_can_not_be_guessed_filled_or_hoarded() {
         StatusCode::NOT_FOUND
     );
 
-    // Look-ups from one address are throttled: guessing gets nowhere.
+    // A classroom behind one gateway: a hundred phones join the trainer's
+    // room and follow it, never counted.
+    let room: Lecture = trainer
+        .post("/api/lectures", &json!({"lesson": 2, "step": 0}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let classroom = browser_at(&server, "127.0.0.8");
+    for n in 0..100 {
+        let phone = json!({"phone": format!("classroom-{n:03}"), "lesson": 0, "step": 0});
+        let joined = classroom
+            .post(&format!("/api/lectures/{}/join", room.state.code), &phone)
+            .await;
+        assert_eq!(joined.status(), StatusCode::NO_CONTENT, "phone {n}");
+    }
+
+    // Misses from one address are throttled: guessing gets nowhere.
     let guesser = browser_at(&server, "127.0.0.9");
     let mut statuses = Vec::new();
     for n in 0..61u32 {
