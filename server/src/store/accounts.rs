@@ -5,7 +5,7 @@ use bazar_api::account::Role;
 use bazar_api::center::CenterFamily;
 use sqlx::FromRow;
 
-use super::{Store, localized, parse};
+use super::{Store, parse};
 
 /// A signed-in account, as every protected handler sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,12 +84,10 @@ struct KeyCardRow {
 #[derive(FromRow)]
 struct FamilyRow {
     id: i64,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    village: super::Villages,
     stamp: String,
 }
 
@@ -97,8 +95,8 @@ impl FamilyRow {
     fn center_family(self, card_issued_at: Option<String>) -> CenterFamily {
         CenterFamily {
             id: self.id,
-            names: localized(self.name_ug, self.name_zh, self.name_en),
-            village: localized(self.village_ug, self.village_zh, self.village_en),
+            names: self.name.into(),
+            village: self.village.into(),
             stamp: self.stamp,
             card_issued_at,
         }

@@ -3,7 +3,7 @@
 use bazar_api::{Capacity, Family, FamilyPage, FamilySummary, Fen, Product, ProductKind, Trace};
 use sqlx::FromRow;
 
-use super::{Store, int, localized, parse};
+use super::{Store, int, parse};
 
 /// What the shop's listing asks for. Empty fields don't filter.
 #[derive(Debug, Default, Clone)]
@@ -27,24 +27,20 @@ const PRODUCT_COLUMNS: &str = concat!(
 struct ProductRow {
     id: i64,
     kind: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    unit_ug: String,
-    unit_zh: String,
-    unit_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    unit: super::Units,
     price_fen: i64,
     capacity: String,
     available: i64,
     image: String,
     max_per_order: Option<i64>,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
+    #[sqlx(flatten)]
+    village: super::Villages,
     photo: String,
 }
 
@@ -58,8 +54,8 @@ impl TryFrom<ProductRow> for Product {
         Ok(Product {
             id: r.id,
             kind,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
-            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            names: r.name.into(),
+            unit: r.unit.into(),
             price_fen: Fen(r.price_fen),
             capacity: parse(&r.capacity, Capacity::parse, "capacity")?,
             available: r.available,
@@ -67,8 +63,8 @@ impl TryFrom<ProductRow> for Product {
             image: r.image,
             family: FamilySummary {
                 id: r.family_id,
-                names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
-                village: localized(r.village_ug, r.village_zh, r.village_en),
+                names: r.family_name.into(),
+                village: r.village.into(),
                 photo: r.photo,
             },
         })
@@ -85,15 +81,12 @@ pub(super) fn max_per_order(kind: ProductKind, own: Option<i64>) -> u32 {
 #[derive(FromRow)]
 struct FamilyRow {
     id: i64,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
-    story_ug: String,
-    story_zh: String,
-    story_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    village: super::Villages,
+    #[sqlx(flatten)]
+    story: super::Stories,
     photo: String,
     stamp: String,
 }
@@ -102,9 +95,9 @@ impl From<FamilyRow> for Family {
     fn from(r: FamilyRow) -> Family {
         Family {
             id: r.id,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
-            village: localized(r.village_ug, r.village_zh, r.village_en),
-            story: localized(r.story_ug, r.story_zh, r.story_en),
+            names: r.name.into(),
+            village: r.village.into(),
+            story: r.story.into(),
             photo: r.photo,
             stamp: r.stamp,
         }
@@ -199,18 +192,15 @@ impl Store {
 struct TraceRow {
     trace_code: String,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
+    #[sqlx(flatten)]
+    village: super::Villages,
     photo: String,
     product_id: i64,
     kind: String,
-    product_name_ug: String,
-    product_name_zh: String,
-    product_name_en: String,
+    #[sqlx(flatten)]
+    product_name: super::ProductNames,
     collected_on: String,
     quantity: i64,
 }
@@ -222,12 +212,12 @@ impl TryFrom<TraceRow> for Trace {
         Ok(Trace {
             code: r.trace_code,
             family_id: r.family_id,
-            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
-            village: localized(r.village_ug, r.village_zh, r.village_en),
+            family_names: r.family_name.into(),
+            village: r.village.into(),
             photo: r.photo,
             product_id: r.product_id,
             kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-            product_names: localized(r.product_name_ug, r.product_name_zh, r.product_name_en),
+            product_names: r.product_name.into(),
             collected_on: r.collected_on,
             quantity: int(r.quantity, "batch quantity")?,
         })

@@ -14,7 +14,7 @@ use bazar_api::earnings::Split;
 use bazar_api::{Capacity, Fen, FieldError, OrderStatus, PaymentMethod, ProductKind};
 use sqlx::FromRow;
 
-use super::{Store, int, localized, parse, random_code};
+use super::{Store, int, parse, random_code};
 
 /// What became of a status change.
 #[derive(Debug)]
@@ -55,16 +55,13 @@ const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug AS family_name_ug, f
 pub(super) struct ListingRow {
     id: i64,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
     kind: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    unit_ug: String,
-    unit_zh: String,
-    unit_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    unit: super::Units,
     price_fen: i64,
     capacity: String,
     quantity: i64,
@@ -82,10 +79,10 @@ impl TryFrom<ListingRow> for Listing {
         Ok(Listing {
             id: r.id,
             family_id: r.family_id,
-            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            family_names: r.family_name.into(),
             kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
-            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            names: r.name.into(),
+            unit: r.unit.into(),
             price_fen: Fen(r.price_fen),
             capacity: parse(&r.capacity, Capacity::parse, "capacity")?,
             quantity: int(r.quantity, "listing quantity")?,
@@ -124,9 +121,8 @@ struct OrderSummaryRow {
     status: String,
     created_at: String,
     customer_name: String,
-    zone_name_ug: String,
-    zone_name_zh: String,
-    zone_name_en: String,
+    #[sqlx(flatten)]
+    zone_name: super::ZoneNames,
     items: Option<i64>,
     total_fen: i64,
     flag: Option<String>,
@@ -141,7 +137,7 @@ impl TryFrom<OrderSummaryRow> for OrderSummary {
             status: parse(&r.status, OrderStatus::parse, "order status")?,
             created_at: r.created_at,
             customer_name: r.customer_name,
-            zone: localized(r.zone_name_ug, r.zone_name_zh, r.zone_name_en),
+            zone: r.zone_name.into(),
             items: int(r.items.unwrap_or(0), "item count")?,
             total_fen: Fen(r.total_fen),
             flag: r.flag,
@@ -159,9 +155,8 @@ struct OrderDetailRow {
     customer_name: String,
     customer_phone: String,
     address: String,
-    zone_name_ug: String,
-    zone_name_zh: String,
-    zone_name_en: String,
+    #[sqlx(flatten)]
+    zone_name: super::ZoneNames,
     payment: String,
     subtotal_fen: i64,
     shipping_fen: i64,
@@ -175,16 +170,13 @@ struct CenterLineRow {
     line_id: i64,
     product_id: i64,
     kind: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    unit_ug: String,
-    unit_zh: String,
-    unit_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    unit: super::Units,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
     quantity: i64,
     unit_price_fen: i64,
     collected: i64,
@@ -199,10 +191,10 @@ impl TryFrom<CenterLineRow> for CenterLine {
             line_id: r.line_id,
             product_id: r.product_id,
             kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
-            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            names: r.name.into(),
+            unit: r.unit.into(),
             family_id: r.family_id,
-            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
+            family_names: r.family_name.into(),
             quantity: int(r.quantity, "line quantity")?,
             unit_price_fen: Fen(r.unit_price_fen),
             collected: int(r.collected, "collected quantity")?,
@@ -252,21 +244,17 @@ struct PickRow {
     order_code: String,
     remaining: i64,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
+    #[sqlx(flatten)]
+    village: super::Villages,
     stamp: String,
     product_id: i64,
     kind: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    unit_ug: String,
-    unit_zh: String,
-    unit_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    unit: super::Units,
 }
 
 /// An order line about to be collected.
@@ -284,20 +272,16 @@ struct CollectLineRow {
 struct LabelRow {
     trace_code: String,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
+    #[sqlx(flatten)]
+    village: super::Villages,
     stamp: String,
     kind: String,
-    product_name_ug: String,
-    product_name_zh: String,
-    product_name_en: String,
-    unit_ug: String,
-    unit_zh: String,
-    unit_en: String,
+    #[sqlx(flatten)]
+    product_name: super::ProductNames,
+    #[sqlx(flatten)]
+    unit: super::Units,
     quantity: i64,
     collected_on: String,
 }
@@ -309,12 +293,12 @@ impl TryFrom<LabelRow> for Label {
         Ok(Label {
             trace_code: r.trace_code,
             family_id: r.family_id,
-            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
-            village: localized(r.village_ug, r.village_zh, r.village_en),
+            family_names: r.family_name.into(),
+            village: r.village.into(),
             stamp: r.stamp,
             kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-            product_names: localized(r.product_name_ug, r.product_name_zh, r.product_name_en),
-            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            product_names: r.product_name.into(),
+            unit: r.unit.into(),
             quantity: int(r.quantity, "batch quantity")?,
             collected_on: r.collected_on,
             trace_url: String::new(),
@@ -358,9 +342,8 @@ struct WeekLineRow {
     week: String,
     order_id: i64,
     family_id: i64,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
     gross_fen: i64,
 }
 
@@ -472,7 +455,7 @@ impl Store {
             customer_name: o.customer_name,
             customer_phone: o.customer_phone,
             address: o.address,
-            zone: localized(o.zone_name_ug, o.zone_name_zh, o.zone_name_en),
+            zone: o.zone_name.into(),
             payment: parse(&o.payment, PaymentMethod::parse, "payment method")?,
             subtotal_fen: Fen(o.subtotal_fen),
             shipping_fen: Fen(o.shipping_fen),
@@ -590,8 +573,8 @@ impl Store {
             if list.families.last().is_none_or(|f| f.family_id != family_id) {
                 list.families.push(PickFamily {
                     family_id,
-                    names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
-                    village: localized(r.village_ug, r.village_zh, r.village_en),
+                    names: r.family_name.into(),
+                    village: r.village.into(),
                     stamp: r.stamp,
                     items: Vec::new(),
                 });
@@ -602,8 +585,8 @@ impl Store {
                 family.items.push(PickItem {
                     product_id,
                     kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-                    names: localized(r.name_ug, r.name_zh, r.name_en),
-                    unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+                    names: r.name.into(),
+                    unit: r.unit.into(),
                     quantity: 0,
                     lines: Vec::new(),
                 });
@@ -1004,7 +987,7 @@ impl Store {
                 Some(f) => f.gross_fen = f.gross_fen + gross,
                 None => w.families.push(FamilySales {
                     family_id,
-                    names: localized(r.name_ug, r.name_zh, r.name_en),
+                    names: r.name.into(),
                     gross_fen: gross,
                 }),
             }

@@ -162,9 +162,36 @@ impl Store {
 // SQL names computed or ambiguous columns with `AS`), so adding a column
 // can't shift the others; these turn their columns into the API's types.
 
-/// Three text columns of one text, in Uyghur, Chinese and English.
-pub(super) fn localized(ug: String, zh: String, en: String) -> Localized {
-    Localized { ug, zh, en }
+/// Three text columns of a row, one per language, named `{prefix}_ug`,
+/// `{prefix}_zh` and `{prefix}_en`: a row struct takes them with
+/// `#[sqlx(flatten)]` and they become one `Localized`.
+macro_rules! localized_columns {
+    ($($name:ident: $ug:ident, $zh:ident, $en:ident;)+) => {
+        $(
+            #[derive(sqlx::FromRow)]
+            pub(super) struct $name {
+                $ug: String,
+                $zh: String,
+                $en: String,
+            }
+
+            impl From<$name> for Localized {
+                fn from(r: $name) -> Localized {
+                    Localized { ug: r.$ug, zh: r.$zh, en: r.$en }
+                }
+            }
+        )+
+    };
+}
+
+localized_columns! {
+    Names: name_ug, name_zh, name_en;
+    Units: unit_ug, unit_zh, unit_en;
+    Villages: village_ug, village_zh, village_en;
+    Stories: story_ug, story_zh, story_en;
+    FamilyNames: family_name_ug, family_name_zh, family_name_en;
+    ProductNames: product_name_ug, product_name_zh, product_name_en;
+    ZoneNames: zone_name_ug, zone_name_zh, zone_name_en;
 }
 
 /// A TEXT column that holds one of an enum's names, read with `known` (the

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Store, int, localized, parse, random_code, random_token};
+use super::{Store, int, parse, random_code, random_token};
 use crate::payment::{self, HubAccount};
 
 /// What became of a request to place an order.
@@ -78,9 +78,8 @@ struct HubAccountRow {
 #[derive(FromRow)]
 struct ZoneRow {
     code: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
     shipping_fen: i64,
     days_min: i64,
     days_max: i64,
@@ -93,7 +92,7 @@ impl TryFrom<ZoneRow> for Zone {
     fn try_from(r: ZoneRow) -> sqlx::Result<Zone> {
         Ok(Zone {
             code: r.code,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
+            names: r.name.into(),
             shipping_fen: Fen(r.shipping_fen),
             days_min: int(r.days_min, "days_min")?,
             days_max: int(r.days_max, "days_max")?,
@@ -114,9 +113,8 @@ struct TrackingRow {
     payment: String,
     waybill: Option<String>,
     zone_code: String,
-    zone_name_ug: String,
-    zone_name_zh: String,
-    zone_name_en: String,
+    #[sqlx(flatten)]
+    zone_name: super::ZoneNames,
     zone_shipping_fen: i64,
     days_min: i64,
     days_max: i64,
@@ -135,18 +133,15 @@ struct TrackingEventRow {
 struct TrackingLineRow {
     product_id: i64,
     kind: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
     quantity: i64,
     unit_price_fen: i64,
     family_id: i64,
-    family_name_ug: String,
-    family_name_zh: String,
-    family_name_en: String,
-    village_ug: String,
-    village_zh: String,
-    village_en: String,
+    #[sqlx(flatten)]
+    family_name: super::FamilyNames,
+    #[sqlx(flatten)]
+    village: super::Villages,
 }
 
 impl TryFrom<TrackingLineRow> for TrackingLine {
@@ -156,12 +151,12 @@ impl TryFrom<TrackingLineRow> for TrackingLine {
         Ok(TrackingLine {
             product_id: r.product_id,
             kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
+            names: r.name.into(),
             quantity: int(r.quantity, "line quantity")?,
             unit_price_fen: Fen(r.unit_price_fen),
             family_id: r.family_id,
-            family_names: localized(r.family_name_ug, r.family_name_zh, r.family_name_en),
-            village: localized(r.village_ug, r.village_zh, r.village_en),
+            family_names: r.family_name.into(),
+            village: r.village.into(),
         })
     }
 }
@@ -590,7 +585,7 @@ impl Store {
             lines,
             zone: Zone {
                 code: order.zone_code,
-                names: localized(order.zone_name_ug, order.zone_name_zh, order.zone_name_en),
+                names: order.zone_name.into(),
                 shipping_fen: Fen(order.zone_shipping_fen),
                 days_min: int(order.days_min, "days_min")?,
                 days_max: int(order.days_max, "days_max")?,

@@ -7,19 +7,17 @@ use bazar_api::{Capacity, Fen, ProductKind};
 use sqlx::FromRow;
 
 use super::center::{ListingRow, listing_query};
-use super::{Store, int, localized, parse};
+use super::{Store, int, parse};
 
 /// What is left to collect of one product of the family.
 #[derive(FromRow)]
 struct PrepareRow {
     product_id: i64,
     kind: String,
-    name_ug: String,
-    name_zh: String,
-    name_en: String,
-    unit_ug: String,
-    unit_zh: String,
-    unit_en: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    unit: super::Units,
     image: String,
     quantity: i64,
     orders: i64,
@@ -33,8 +31,8 @@ impl TryFrom<PrepareRow> for Prepare {
         Ok(Prepare {
             product_id: r.product_id,
             kind: parse(&r.kind, ProductKind::parse, "product kind")?,
-            names: localized(r.name_ug, r.name_zh, r.name_en),
-            unit: localized(r.unit_ug, r.unit_zh, r.unit_en),
+            names: r.name.into(),
+            unit: r.unit.into(),
             image: r.image,
             quantity: int(r.quantity, "quantity to prepare")?,
             orders: int(r.orders, "order count")?,
