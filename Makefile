@@ -11,7 +11,7 @@ export BAZAR_ADDR BAZAR_DB
 
 SERVER_BIN := $(CARGO_TARGET_DIR)/server/bazar-server
 
-.PHONY: run test soak bench setup setup-browser build app server clean
+.PHONY: run test soak bench setup setup-browser setup-postgres build app server clean
 
 ## Build the app and the server, then serve the shop on $(BAZAR_ADDR) (demo data in $(BAZAR_DB)).
 run: setup build
@@ -19,7 +19,7 @@ run: setup build
 	@exec $(SERVER_BIN) --dist dist
 
 ## Every test: formatting, lints, unit, server, browser component and end-to-end tests, size guard.
-test: setup setup-browser
+test: setup setup-browser setup-postgres
 	@scripts/test.sh
 
 ## 500 SIGKILLs while orders are placed; prints the totals.
@@ -38,6 +38,9 @@ setup:
 
 setup-browser:
 	@scripts/setup.sh --browser
+
+setup-postgres:
+	@scripts/setup.sh --postgres
 
 build: app server
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every tool the build and the tests need, at pinned versions, and
 # skips each one that is already there. `--browser` adds Chromium and
-# ChromeDriver from Debian for the browser tests.
+# ChromeDriver from Debian for the browser tests; `--postgres` adds the
+# PostgreSQL server from Debian for scripts/pg-cluster.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -20,6 +21,26 @@ if [ "${1:-}" = "--bench" ]; then
     step "Installing wrk and nginx from Debian (apt-get) for make bench"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light
+  fi
+  exit 0
+fi
+
+if [ "${1:-}" = "--postgres" ]; then
+  # Found as scripts/pg-cluster.sh finds it: pg_config's bindir, or else Debian's.
+  pg_bindir=""
+  if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
+    pg_bindir=$(pg_config --bindir)
+  else
+    for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
+      if [ -x "$candidate/initdb" ]; then pg_bindir=$candidate; fi
+    done
+  fi
+  if [ -n "$pg_bindir" ]; then
+    skip "postgresql $("$pg_bindir/postgres" --version | awk '{print $3}')"
+  else
+    step "Installing the PostgreSQL server from Debian (apt-get) for scripts/pg-cluster.sh"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
   fi
   exit 0
 fi

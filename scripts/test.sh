@@ -8,6 +8,14 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 step() { echo; echo "==> $*"; }
 
+# What to stop and remove when the tests end, however they end.
+cleanup=()
+on_exit() {
+  local i
+  for ((i = ${#cleanup[@]} - 1; i >= 0; i--)); do eval "${cleanup[i]}" || true; done
+}
+trap on_exit EXIT
+
 step "Formatting (rustfmt)"
 cargo fmt --all -- --check
 
@@ -16,8 +24,23 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Lints (clippy -D warnings): the app for wasm32"
 cargo clippy -p bazar --target wasm32-unknown-unknown --all-targets --locked -- -D warnings
 
-step "Unit tests and server integration tests (cargo test)"
+# The store's tests run on SQLite and on PostgreSQL: a throwaway cluster of
+# Debian's postgresql (scripts/pg-cluster.sh), unless BAZAR_TEST_PG names one.
+if [ -z "${BAZAR_TEST_PG:-}" ]; then
+  step "A throwaway PostgreSQL cluster for the tests (scripts/pg-cluster.sh)"
+  pg_dir=$(mktemp -d)
+  cleanup+=("scripts/pg-cluster.sh stop '$pg_dir'; rm -rf '$pg_dir'")
+  # The tests kill servers, not machines: the cluster need not sync to disk.
+  BAZAR_TEST_PG=$(PG_SETTINGS="fsync=off" scripts/pg-cluster.sh start "$pg_dir")
+  echo "$BAZAR_TEST_PG"
+fi
+export BAZAR_TEST_PG
+
+step "Unit tests and server integration tests on SQLite (cargo test)"
 cargo test --workspace --locked
+
+step "Server integration tests on PostgreSQL (cargo test, BAZAR_TEST_STORE=postgres)"
+BAZAR_TEST_STORE=postgres cargo test -p bazar-server --test it --locked
 
 step "App component tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=120 \
@@ -46,7 +69,7 @@ fuzz_password=$(BAZAR_DB="$fuzz_dir/bazar.db" RUST_LOG=warn "$server" create-acc
 BAZAR_RATE_LIMITS=off RUST_LOG=warn "$server" \
   --addr "127.0.0.1:$fuzz_port" --db "$fuzz_dir/bazar.db" --uploads "$fuzz_dir/uploads" --dist dist &
 fuzz_pid=$!
-trap 'kill $fuzz_pid 2>/dev/null || true' EXIT
+cleanup+=("kill $fuzz_pid 2>/dev/null")
 fuzz_cookie=$(python3 - "$fuzz_port" "$fuzz_password" <<'PY'
 import json, sys, time, urllib.request
 port, password = sys.argv[1], sys.argv[2]
@@ -69,7 +92,6 @@ target/testvenv/bin/st run "http://127.0.0.1:$fuzz_port/api/openapi.json" --wait
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance,negative_data_rejection \
   --max-examples 40 --workers 1 --report-dir "$CARGO_TARGET_DIR/schemathesis"
 kill $fuzz_pid
-trap - EXIT
 
 step "End-to-end tests in Chromium at 390x844 (screenshots in target/screenshots/)"
 playwright test --config tests/e2e/playwright.config.mjs

@@ -4,11 +4,18 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::store::Location;
+
+fn parse_location(value: &str) -> Result<Location, std::convert::Infallible> {
+    Ok(Location::parse(value))
+}
+
 /// What to do besides serving.
 #[derive(Debug, Clone, clap::Subcommand)]
 pub enum Command {
-    /// Write a consistent copy of the live database to a new file, while the
-    /// server keeps taking orders. Restore by starting a server on the copy.
+    /// Write a consistent copy of the live SQLite database to a new file,
+    /// while the server keeps taking orders. Restore by starting a server on
+    /// the copy. (PostgreSQL: pg_dump, see README.md.)
     Backup {
         /// The file to write; it must not exist yet.
         to: PathBuf,
@@ -34,9 +41,11 @@ pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "BAZAR_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
-    /// SQLite database file; created and seeded with the demo hub when missing.
-    #[arg(long, env = "BAZAR_DB", default_value = "bazar.db")]
-    pub db: PathBuf,
+    /// The database: a SQLite file (created and seeded with the demo hub
+    /// when missing), or a `postgres://` URL of a PostgreSQL database
+    /// (migrated, and seeded when it has no hub).
+    #[arg(long, env = "BAZAR_DB", default_value = "bazar.db", value_parser = parse_location)]
+    pub db: Location,
     /// The folder of the built app (trunk's dist/).
     #[arg(long, env = "BAZAR_DIST", default_value = "dist")]
     pub dist: PathBuf,

@@ -23,7 +23,7 @@ async fn main() -> anyhow::Result<()> {
         let store = Store::open_existing(&config.db).await?;
         store.backup(to).await?;
         store.close().await;
-        println!("backed up {} to {}", config.db.display(), to.display());
+        println!("backed up {} to {}", config.db, to.display());
         return Ok(());
     }
     if let Some(Command::CreateAccount { role, hub, username }) = &config.command {
@@ -33,7 +33,7 @@ async fn main() -> anyhow::Result<()> {
     let listener = bazar_server::listen::bind(config.addr)?;
     tracing::info!(
         addr = %listener.local_addr()?,
-        db = %config.db.display(),
+        db = %config.db,
         dist = %config.dist.display(),
         "Bazar is serving on http://{}",
         listener.local_addr()?

@@ -5,38 +5,7 @@ use bazar_api::account::Role;
 use bazar_api::center::CenterFamily;
 use sqlx::FromRow;
 
-use super::{Store, parse};
-
-/// A signed-in account, as every protected handler sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    pub id: i64,
-    pub role: Role,
-    pub hub_id: i64,
-    pub hub_slug: String,
-    /// For a family: its id.
-    pub family_id: Option<i64>,
-    /// The username, or the family's name (Chinese) for a family.
-    pub name: String,
-}
-
-impl Account {
-    /// How the account appears in order events and payouts.
-    pub fn actor(&self) -> String {
-        format!("{}:{}", self.role.as_str(), self.name)
-    }
-}
-
-/// Why an account could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum CreateAccountError {
-    #[error("no hub {0:?}")]
-    NoSuchHub(String),
-    #[error("the username {0:?} is taken")]
-    UsernameTaken(String),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
+use super::{Account, CreateAccountError, Db, Store, parse};
 
 const ACCOUNT_COLUMNS: &str =
     "a.id, a.role, a.hub_id, h.slug AS hub_slug, a.family_id, COALESCE(a.username, f.name_zh, '') AS name";
@@ -121,12 +90,12 @@ impl Store {
         password_hash: &str,
     ) -> Result<i64, CreateAccountError> {
         let mut tx = self.write().await?;
-        let hub: Option<i64> = sqlx::query_scalar("SELECT id FROM hub WHERE slug = ?")
+        let hub: Option<i64> = sqlx::query_scalar("SELECT id FROM hub WHERE slug = $1")
             .bind(hub_slug)
             .fetch_optional(&mut *tx)
             .await?;
         let hub = hub.ok_or_else(|| CreateAccountError::NoSuchHub(hub_slug.to_string()))?;
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE username = ?")
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE username = $1")
             .bind(username)
             .fetch_optional(&mut *tx)
             .await?;
@@ -134,7 +103,7 @@ impl Store {
             return Err(CreateAccountError::UsernameTaken(username.to_string()));
         }
         let id = sqlx::query_scalar(
-            "INSERT INTO account (hub_id, role, username, password_hash) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO account (hub_id, role, username, password_hash) VALUES ($1, $2, $3, $4) RETURNING id",
         )
         .bind(hub)
         .bind(role.as_str())
@@ -149,7 +118,7 @@ impl Store {
     /// The id and password hash of a staff account, by username.
     pub async fn password_of(&self, username: &str) -> sqlx::Result<Option<(i64, String)>> {
         let row = sqlx::query_as::<_, PasswordRow>(
-            "SELECT id, password_hash FROM account WHERE username = ? AND password_hash IS NOT NULL",
+            "SELECT id, password_hash FROM account WHERE username = $1 AND password_hash IS NOT NULL",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -160,30 +129,33 @@ impl Store {
     /// Whether the device whose cookie hashes to `token_hash` signed
     /// `account_id` in before.
     pub async fn is_trusted_device(&self, account_id: i64, token_hash: &str) -> sqlx::Result<bool> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM trusted_device WHERE token_hash = ? AND account_id = ?")
-                .bind(token_hash)
-                .bind(account_id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(1 AS BIGINT) FROM trusted_device WHERE token_hash = $1 AND account_id = $2",
+        )
+        .bind(token_hash)
+        .bind(account_id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(found.is_some())
     }
 
     /// Remembers a device that signed `account_id` in.
     pub async fn trust_device(&self, account_id: i64, token_hash: &str) -> sqlx::Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query("INSERT OR IGNORE INTO trusted_device (token_hash, account_id) VALUES (?, ?)")
-            .bind(token_hash)
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO trusted_device (token_hash, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(token_hash)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await
     }
 
     /// The account and key card behind a card's token hash, if the card works.
     pub async fn key_card(&self, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
         let row = sqlx::query_as::<_, KeyCardRow>(
-            "SELECT account_id, id FROM key_card WHERE token_hash = ? AND revoked_at IS NULL",
+            "SELECT account_id, id FROM key_card WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -203,21 +175,28 @@ impl Store {
     ) -> sqlx::Result<Account> {
         let mut tx = self.write().await?;
         if let Some(old) = replaces {
-            sqlx::query("DELETE FROM session WHERE token_hash = ?")
+            sqlx::query("DELETE FROM session WHERE token_hash = $1")
                 .bind(old)
                 .execute(&mut *tx)
                 .await?;
         }
         // Sessions that ran out go when a new one starts.
-        sqlx::query("DELETE FROM session WHERE account_id = ? AND expires_at <= strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
-            .bind(account_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
+        sqlx::query(concat!(
+            "DELETE FROM session WHERE account_id = $1 AND expires_at <= ",
+            now!()
+        ))
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(concat!(
             "INSERT INTO session (token_hash, account_id, key_card_id, created_at, expires_at)
-             VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
-                     strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?))",
-        )
+             VALUES ($1, $2, $3, ",
+            now!(),
+            ",
+                     ",
+            now_plus!("$4"),
+            ")"
+        ))
         .bind(token_hash)
         .bind(account_id)
         .bind(key_card_id)
@@ -225,7 +204,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let account = sqlx::query_as::<_, AccountRow>(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account a {ACCOUNT_JOINS} WHERE a.id = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM account a {ACCOUNT_JOINS} WHERE a.id = $1"
         ))
         .bind(account_id)
         .fetch_one(&mut *tx)
@@ -238,8 +217,13 @@ impl Store {
     /// The account of a live session.
     pub async fn session(&self, token_hash: &str) -> sqlx::Result<Option<Account>> {
         let row = sqlx::query_as::<_, AccountRow>(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM session s JOIN account a ON a.id = s.account_id {ACCOUNT_JOINS}
-             WHERE s.token_hash = ? AND s.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+            concat!(
+                "SELECT {columns} FROM session s JOIN account a ON a.id = s.account_id {joins}
+                 WHERE s.token_hash = $1 AND s.expires_at > ",
+                now!()
+            ),
+            columns = ACCOUNT_COLUMNS,
+            joins = ACCOUNT_JOINS
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -249,7 +233,7 @@ impl Store {
 
     /// Ends one session.
     pub async fn end_session(&self, token_hash: &str) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM session WHERE token_hash = ?")
+        sqlx::query("DELETE FROM session WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.pool)
             .await?;
@@ -258,7 +242,7 @@ impl Store {
 
     /// Ends every session of an account (sign out everywhere).
     pub async fn end_sessions_of(&self, account_id: i64) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM session WHERE account_id = ?")
+        sqlx::query("DELETE FROM session WHERE account_id = $1")
             .bind(account_id)
             .execute(&self.pool)
             .await?;
@@ -271,7 +255,7 @@ impl Store {
             "SELECT f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
                     (SELECT MAX(k.issued_at) FROM account a JOIN key_card k ON k.account_id = a.id
                      WHERE a.family_id = f.id AND k.revoked_at IS NULL) AS card_issued_at
-             FROM family f WHERE f.hub_id = ? ORDER BY f.id",
+             FROM family f WHERE f.hub_id = $1 ORDER BY f.id",
         )
         .bind(hub_id)
         .fetch_all(&self.pool)
@@ -295,7 +279,7 @@ impl Store {
         let mut tx = self.write().await?;
         let Some(family) = sqlx::query_as::<_, FamilyRow>(
             "SELECT id, name_ug, name_zh, name_en, village_ug, village_zh, village_en, stamp FROM family
-             WHERE id = ? AND hub_id = ?",
+             WHERE id = $1 AND hub_id = $2",
         )
         .bind(family_id)
         .bind(hub_id)
@@ -305,7 +289,7 @@ impl Store {
             return Ok(None);
         };
         let account: i64 = sqlx::query_scalar(
-            "INSERT INTO account (hub_id, role, family_id) VALUES (?, 'family', ?)
+            "INSERT INTO account (hub_id, role, family_id) VALUES ($1, 'family', $2)
              ON CONFLICT (family_id) DO UPDATE SET role = 'family' RETURNING id",
         )
         .bind(hub_id)
@@ -313,10 +297,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         revoke_cards(&mut tx, account).await?;
-        let issued_at: String = sqlx::query_scalar(
+        let issued_at: String = sqlx::query_scalar(concat!(
             "INSERT INTO key_card (account_id, token_hash, issued_at, issued_by)
-             VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?) RETURNING issued_at",
-        )
+             VALUES ($1, $2, ",
+            now!(),
+            ", $3) RETURNING issued_at"
+        ))
         .bind(account)
         .bind(token_hash)
         .bind(issued_by)
@@ -330,7 +316,7 @@ impl Store {
     /// family is not the hub's.
     pub async fn revoke_key_cards(&self, hub_id: i64, family_id: i64) -> sqlx::Result<bool> {
         let mut tx = self.write().await?;
-        let family: Option<i64> = sqlx::query_scalar("SELECT id FROM family WHERE id = ? AND hub_id = ?")
+        let family: Option<i64> = sqlx::query_scalar("SELECT id FROM family WHERE id = $1 AND hub_id = $2")
             .bind(family_id)
             .bind(hub_id)
             .fetch_optional(&mut *tx)
@@ -338,7 +324,7 @@ impl Store {
         if family.is_none() {
             return Ok(false);
         }
-        let account: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE family_id = ?")
+        let account: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE family_id = $1")
             .bind(family_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -350,18 +336,20 @@ impl Store {
     }
 }
 
-async fn revoke_cards(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, account: i64) -> sqlx::Result<()> {
+async fn revoke_cards(tx: &mut sqlx::Transaction<'static, Db>, account: i64) -> sqlx::Result<()> {
     sqlx::query(
         "DELETE FROM session WHERE key_card_id IN
-         (SELECT id FROM key_card WHERE account_id = ? AND revoked_at IS NULL)",
+         (SELECT id FROM key_card WHERE account_id = $1 AND revoked_at IS NULL)",
     )
     .bind(account)
     .execute(&mut **tx)
     .await?;
-    sqlx::query(
-        "UPDATE key_card SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-         WHERE account_id = ? AND revoked_at IS NULL",
-    )
+    sqlx::query(concat!(
+        "UPDATE key_card SET revoked_at = ",
+        now!(),
+        "
+         WHERE account_id = $1 AND revoked_at IS NULL"
+    ))
     .bind(account)
     .execute(&mut **tx)
     .await?;

@@ -3,16 +3,7 @@
 use bazar_api::{Capacity, Family, FamilyPage, FamilySummary, Fen, Product, ProductKind, Trace};
 use sqlx::FromRow;
 
-use super::{Store, int, parse};
-
-/// What the shop's listing asks for. Empty fields don't filter.
-#[derive(Debug, Default, Clone)]
-pub struct ProductFilter {
-    pub kind: Option<ProductKind>,
-    pub family: Option<i64>,
-    /// Matched against the product's and the family's names in every language.
-    pub text: Option<String>,
-}
+use super::{Conn, ProductFilter, Store, int, parse};
 
 const PRODUCT_COLUMNS: &str = concat!(
     "p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
@@ -112,11 +103,11 @@ impl Store {
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
              WHERE p.status = 'live'
-               AND (?2 IS NULL OR p.kind = ?2)
-               AND (?3 IS NULL OR p.family_id = ?3)
-               AND (?4 IS NULL OR p.name_ug LIKE ?4 ESCAPE '\\' OR p.name_zh LIKE ?4 ESCAPE '\\'
-                    OR p.name_en LIKE ?4 ESCAPE '\\' OR f.name_ug LIKE ?4 ESCAPE '\\'
-                    OR f.name_zh LIKE ?4 ESCAPE '\\' OR f.name_en LIKE ?4 ESCAPE '\\')
+               AND ($2 IS NULL OR p.kind = $2)
+               AND ($3 IS NULL OR p.family_id = $3)
+               AND ($4 IS NULL OR p.name_ug LIKE $4 ESCAPE '\\' OR p.name_zh LIKE $4 ESCAPE '\\'
+                    OR p.name_en LIKE $4 ESCAPE '\\' OR f.name_ug LIKE $4 ESCAPE '\\'
+                    OR f.name_zh LIKE $4 ESCAPE '\\' OR f.name_en LIKE $4 ESCAPE '\\')
              ORDER BY p.id"
         );
         let rows: Vec<ProductRow> = sqlx::query_as(&sql)
@@ -133,7 +124,7 @@ impl Store {
     pub async fn live_product(&self, id: i64, week: i64) -> sqlx::Result<Option<Product>> {
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
-             WHERE p.status = 'live' AND p.id = ?2"
+             WHERE p.status = 'live' AND p.id = $2"
         );
         let row: Option<ProductRow> = sqlx::query_as(&sql)
             .bind(week)
@@ -148,7 +139,7 @@ impl Store {
         let row: Option<FamilyRow> = sqlx::query_as(
             "SELECT id, name_ug, name_zh, name_en, village_ug, village_zh, village_en,
                     story_ug, story_zh, story_en, photo, stamp
-             FROM family WHERE id = ?",
+             FROM family WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -179,7 +170,7 @@ impl Store {
                     f.photo, p.id AS product_id, p.kind, p.name_ug AS product_name_ug,
                     p.name_zh AS product_name_zh, p.name_en AS product_name_en, b.collected_on, b.quantity
              FROM batch b JOIN family f ON f.id = b.family_id JOIN product p ON p.id = b.product_id
-             WHERE b.trace_code = ?",
+             WHERE b.trace_code = $1",
         )
         .bind(code)
         .fetch_optional(&self.pool)
@@ -234,6 +225,19 @@ fn escape_like(text: &str) -> String {
         out.push(ch);
     }
     out
+}
+
+/// Starts `week` for product `id` if it is weekly: its whole capacity is
+/// available again (see `available_now!` in `mod.rs`).
+pub(super) async fn start_week(tx: &mut Conn, id: i64, week: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE product SET available = weekly_capacity, week = $2 WHERE id = $1 AND capacity = 'weekly'",
+    )
+    .bind(id)
+    .bind(week)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

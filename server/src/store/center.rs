@@ -14,35 +14,7 @@ use bazar_api::earnings::Split;
 use bazar_api::{Capacity, Fen, FieldError, OrderStatus, PaymentMethod, ProductKind};
 use sqlx::FromRow;
 
-use super::{Store, int, parse, random_code};
-
-/// What became of a status change.
-#[derive(Debug)]
-pub enum StatusOutcome {
-    Changed,
-    NotFound,
-    /// The lifecycle does not allow this step from where the order is.
-    Illegal {
-        from: OrderStatus,
-    },
-}
-
-/// What became of collecting goods into a batch.
-#[derive(Debug)]
-pub enum CollectOutcome {
-    /// The new batch's trace code.
-    Collected(String),
-    Invalid(Vec<FieldError>),
-}
-
-/// What became of a decision on a listing.
-#[derive(Debug)]
-pub enum DecisionOutcome {
-    Decided(Box<Listing>),
-    NotFound,
-    /// Only pending listings are decided.
-    NotPending,
-}
+use super::{CollectOutcome, Db, DecisionOutcome, StatusOutcome, Store, int, parse, random_code};
 
 const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
     f.name_en AS family_name_en, p.kind,
@@ -359,7 +331,7 @@ pub(super) struct SoldLine {
 impl Store {
     /// The hub's fee rate in basis points.
     pub async fn fee_bp(&self, hub_id: i64) -> sqlx::Result<u32> {
-        let bp: i64 = sqlx::query_scalar("SELECT fee_bp FROM hub WHERE id = ?")
+        let bp: i64 = sqlx::query_scalar("SELECT fee_bp FROM hub WHERE id = $1")
             .bind(hub_id)
             .fetch_one(&self.pool)
             .await?;
@@ -370,7 +342,7 @@ impl Store {
     pub async fn order_queue(&self, hub_id: i64, status: OrderStatus) -> sqlx::Result<OrderQueue> {
         let mut counted: HashMap<OrderStatus, u32> = HashMap::new();
         for r in sqlx::query_as::<_, StatusCountRow>(
-            "SELECT status, COUNT(*) AS orders FROM customer_order WHERE hub_id = ? GROUP BY status",
+            "SELECT status, COUNT(*) AS orders FROM customer_order WHERE hub_id = $1 GROUP BY status",
         )
         .bind(hub_id)
         .fetch_all(&self.pool)
@@ -392,9 +364,9 @@ impl Store {
         let orders = sqlx::query_as::<_, OrderSummaryRow>(
             "SELECT o.code, o.status, o.created_at, o.customer_name,
                     z.name_ug AS zone_name_ug, z.name_zh AS zone_name_zh, z.name_en AS zone_name_en,
-                    (SELECT SUM(quantity) FROM order_line WHERE order_id = o.id) AS items, o.total_fen, o.flag
+                    (SELECT CAST(SUM(quantity) AS BIGINT) FROM order_line WHERE order_id = o.id) AS items, o.total_fen, o.flag
              FROM customer_order o JOIN zone z ON z.id = o.zone_id
-             WHERE o.hub_id = ? AND o.status = ? ORDER BY o.flag IS NULL, o.id LIMIT 500",
+             WHERE o.hub_id = $1 AND o.status = $2 ORDER BY o.flag IS NULL, o.id LIMIT 500",
         )
         .bind(hub_id)
         .bind(status.as_str())
@@ -412,7 +384,7 @@ impl Store {
             "SELECT o.id, o.code, o.status, o.created_at, o.customer_name, o.customer_phone, o.address,
                     z.name_ug AS zone_name_ug, z.name_zh AS zone_name_zh, z.name_en AS zone_name_en,
                     o.payment, o.subtotal_fen, o.shipping_fen, o.total_fen, o.waybill
-             FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.hub_id = ? AND o.code = ?",
+             FROM customer_order o JOIN zone z ON z.id = o.zone_id WHERE o.hub_id = $1 AND o.code = $2",
         )
         .bind(hub_id)
         .bind(code)
@@ -427,11 +399,11 @@ impl Store {
                     p.unit_ug, p.unit_zh, p.unit_en,
                     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
                     f.name_en AS family_name_en, l.quantity, l.unit_price_fen,
-                    COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0) AS collected,
-                    COALESCE((SELECT GROUP_CONCAT(b.trace_code) FROM batch_line bl JOIN batch b ON b.id = bl.batch_id
+                    COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM batch_line WHERE order_line_id = l.id), 0) AS collected,
+                    COALESCE((SELECT string_agg(b.trace_code, ',') FROM batch_line bl JOIN batch b ON b.id = bl.batch_id
                               WHERE bl.order_line_id = l.id), '') AS trace_codes
              FROM order_line l JOIN product p ON p.id = l.product_id JOIN family f ON f.id = l.family_id
-             WHERE l.order_id = ? ORDER BY l.id",
+             WHERE l.order_id = $1 ORDER BY l.id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
@@ -440,7 +412,7 @@ impl Store {
         .map(CenterLine::try_from)
         .collect::<sqlx::Result<Vec<_>>>()?;
         let events = sqlx::query_as::<_, CenterEventRow>(
-            "SELECT status, at, actor, note FROM order_event WHERE order_id = ? ORDER BY id",
+            "SELECT status, at, actor, note FROM order_event WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
@@ -479,7 +451,7 @@ impl Store {
         let (next, waybill, note) = (change.status, change.waybill.as_deref(), change.note.as_deref());
         let mut tx = self.write().await?;
         let Some(row) = sqlx::query_as::<_, OrderStatusRow>(
-            "SELECT id, status FROM customer_order WHERE hub_id = ? AND code = ?",
+            "SELECT id, status FROM customer_order WHERE hub_id = $1 AND code = $2",
         )
         .bind(hub_id)
         .bind(code)
@@ -495,7 +467,7 @@ impl Store {
         }
         record_status(&mut tx, order_id, next, actor, note).await?;
         if next == OrderStatus::Shipped {
-            sqlx::query("UPDATE customer_order SET waybill = ? WHERE id = ?")
+            sqlx::query("UPDATE customer_order SET waybill = $1 WHERE id = $2")
                 .bind(waybill)
                 .bind(order_id)
                 .execute(&mut *tx)
@@ -506,9 +478,9 @@ impl Store {
             // while its week lasts.
             sqlx::query(
                 "UPDATE product SET available = available + (
-                     SELECT SUM(l.quantity) FROM order_line l WHERE l.order_id = ?1 AND l.product_id = product.id)
-                 WHERE id IN (SELECT product_id FROM order_line WHERE order_id = ?1)
-                   AND (capacity = 'stock' OR week = ?2)",
+                     SELECT CAST(SUM(l.quantity) AS BIGINT) FROM order_line l WHERE l.order_id = $1 AND l.product_id = product.id)
+                 WHERE id IN (SELECT product_id FROM order_line WHERE order_id = $1)
+                   AND (capacity = 'stock' OR week = $2)",
             )
             .bind(order_id)
             .bind(week)
@@ -531,22 +503,23 @@ impl Store {
     ) -> sqlx::Result<PickList> {
         let mut sql = String::from(
             "SELECT l.id AS line_id, o.code AS order_code,
-                    l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
+                    l.quantity - COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM batch_line WHERE order_line_id = l.id), 0)
                         AS remaining,
                     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
                     f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
                     p.id AS product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en
              FROM order_line l JOIN customer_order o ON o.id = l.order_id
              JOIN family f ON f.id = l.family_id JOIN product p ON p.id = l.product_id
-             WHERE o.hub_id = ? AND o.status IN ('placed', 'collecting')",
+             WHERE o.hub_id = $1 AND o.status IN ('placed', 'collecting')",
         );
+        let mut next = 2;
         if day.is_some() {
-            sql.push_str(" AND date(o.created_at, '+8 hours') = ?");
+            sql.push_str(concat!(" AND ", day_in_china!("o.created_at"), " = $2"));
+            next = 3;
         }
         if !codes.is_empty() {
-            sql.push_str(" AND o.code IN (");
-            sql.push_str(&vec!["?"; codes.len()].join(","));
-            sql.push(')');
+            let numbers: Vec<String> = (next..next + codes.len()).map(|i| format!("${i}")).collect();
+            sql.push_str(&format!(" AND o.code IN ({})", numbers.join(",")));
         }
         sql.push_str(" ORDER BY f.id, p.id, o.id, l.id");
         let mut query = sqlx::query_as::<_, PickRow>(&sql).bind(hub_id);
@@ -622,9 +595,9 @@ impl Store {
             let field = format!("line_ids[{i}]");
             let row = sqlx::query_as::<_, CollectLineRow>(
                 "SELECT l.family_id, l.product_id, o.status, o.id AS order_id,
-                        l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
+                        l.quantity - COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM batch_line WHERE order_line_id = l.id), 0)
                             AS remaining
-                 FROM order_line l JOIN customer_order o ON o.id = l.order_id WHERE l.id = ? AND o.hub_id = ?",
+                 FROM order_line l JOIN customer_order o ON o.id = l.order_id WHERE l.id = $1 AND o.hub_id = $2",
             )
             .bind(line_id)
             .bind(hub_id)
@@ -656,7 +629,7 @@ impl Store {
         }
         let code = loop {
             let code = random_code();
-            let used: Option<i64> = sqlx::query_scalar("SELECT id FROM batch WHERE trace_code = ?")
+            let used: Option<i64> = sqlx::query_scalar("SELECT id FROM batch WHERE trace_code = $1")
                 .bind(&code)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -665,10 +638,12 @@ impl Store {
             }
         };
         let quantity: i64 = taken.iter().map(|(.., q)| q).sum();
-        let batch_id: i64 = sqlx::query_scalar(
+        let batch_id: i64 = sqlx::query_scalar(concat!(
             "INSERT INTO batch (trace_code, family_id, product_id, collected_on, quantity)
-             VALUES (?, ?, ?, date('now', '+8 hours'), ?) RETURNING id",
-        )
+             VALUES ($1, $2, $3, ",
+            today_in_china!(),
+            ", $4) RETURNING id"
+        ))
         .bind(&code)
         .bind(family_id)
         .bind(product_id)
@@ -677,7 +652,7 @@ impl Store {
         .await?;
         let mut orders: Vec<i64> = Vec::new();
         for (line_id, order_id, q) in &taken {
-            sqlx::query("INSERT INTO batch_line (batch_id, order_line_id, quantity) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO batch_line (batch_id, order_line_id, quantity) VALUES ($1, $2, $3)")
                 .bind(batch_id)
                 .bind(line_id)
                 .bind(q)
@@ -688,7 +663,7 @@ impl Store {
             }
         }
         for order_id in orders {
-            let status: String = sqlx::query_scalar("SELECT status FROM customer_order WHERE id = ?")
+            let status: String = sqlx::query_scalar("SELECT status FROM customer_order WHERE id = $1")
                 .bind(order_id)
                 .fetch_one(&mut *tx)
                 .await?;
@@ -696,8 +671,8 @@ impl Store {
                 record_status(&mut tx, order_id, OrderStatus::Collecting, actor, None).await?;
             }
             let left: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM order_line l WHERE l.order_id = ? AND l.quantity >
-                 COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)",
+                "SELECT COUNT(*) FROM order_line l WHERE l.order_id = $1 AND l.quantity >
+                 COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM batch_line WHERE order_line_id = l.id), 0)",
             )
             .bind(order_id)
             .fetch_one(&mut *tx)
@@ -719,7 +694,7 @@ impl Store {
                     p.name_en AS product_name_en, p.unit_ug, p.unit_zh, p.unit_en,
                     b.quantity, b.collected_on
              FROM batch b JOIN family f ON f.id = b.family_id JOIN product p ON p.id = b.product_id
-             WHERE b.trace_code = ? AND f.hub_id = ?",
+             WHERE b.trace_code = $1 AND f.hub_id = $2",
         )
         .bind(code)
         .bind(hub_id)
@@ -731,7 +706,7 @@ impl Store {
     /// The hub's listings in `status`, oldest first.
     pub async fn hub_listings(&self, hub_id: i64, status: ListingStatus) -> sqlx::Result<Vec<Listing>> {
         let rows = sqlx::query_as::<_, ListingRow>(&listing_query(
-            "f.hub_id = ? AND p.status = ? ORDER BY p.updated_at, p.id",
+            "f.hub_id = $1 AND p.status = $2 ORDER BY p.updated_at, p.id",
         ))
         .bind(hub_id)
         .bind(status.as_str())
@@ -750,7 +725,7 @@ impl Store {
     ) -> sqlx::Result<DecisionOutcome> {
         let mut tx = self.write().await?;
         let status: Option<String> = sqlx::query_scalar(
-            "SELECT p.status FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ? AND f.hub_id = ?",
+            "SELECT p.status FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = $1 AND f.hub_id = $2",
         )
         .bind(id)
         .bind(hub_id)
@@ -764,14 +739,14 @@ impl Store {
         }
         if decision.approve {
             if let Some(price) = decision.price_fen {
-                sqlx::query("UPDATE product SET price_fen = ? WHERE id = ?")
+                sqlx::query("UPDATE product SET price_fen = $1 WHERE id = $2")
                     .bind(price.0)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
             }
             if let Some(n) = &decision.names {
-                sqlx::query("UPDATE product SET name_ug = ?, name_zh = ?, name_en = ? WHERE id = ?")
+                sqlx::query("UPDATE product SET name_ug = $1, name_zh = $2, name_en = $3 WHERE id = $4")
                     .bind(n.ug.trim())
                     .bind(n.zh.trim())
                     .bind(n.en.trim())
@@ -780,29 +755,33 @@ impl Store {
                     .await?;
             }
             // A weekly product starts its week with its whole capacity.
-            super::start_week(&mut tx, id, week).await?;
-            sqlx::query(
+            super::catalog::start_week(&mut tx, id, week).await?;
+            sqlx::query(concat!(
                 "UPDATE product SET status = 'live', reject_reason = NULL, reject_note = NULL,
-                        week = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE id = ?",
-            )
+                        week = $1, updated_at = ",
+                now!(),
+                "
+                 WHERE id = $2"
+            ))
             .bind(week)
             .bind(id)
             .execute(&mut *tx)
             .await?;
         } else {
-            sqlx::query(
-                "UPDATE product SET status = 'rejected', reject_reason = ?, reject_note = ?,
-                        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE id = ?",
-            )
+            sqlx::query(concat!(
+                "UPDATE product SET status = 'rejected', reject_reason = $1, reject_note = $2,
+                        updated_at = ",
+                now!(),
+                "
+                 WHERE id = $3"
+            ))
             .bind(decision.reason.map(|r| r.as_str()))
             .bind(decision.note.as_deref().map(str::trim).filter(|n| !n.is_empty()))
             .bind(id)
             .execute(&mut *tx)
             .await?;
         }
-        let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = ?"))
+        let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;
@@ -821,14 +800,20 @@ impl Store {
         until: &str,
     ) -> sqlx::Result<Vec<SoldLine>> {
         let rate = self.fee_bp(hub_id).await?;
-        let rows = sqlx::query_as::<_, SoldLineRow>(
-            "SELECT l.family_id, o.code AS order_code, strftime('%Y-%m', o.created_at, '+8 hours') AS month,
-                    date(o.created_at, '+8 hours') AS day, l.quantity, l.unit_price_fen
+        let rows = sqlx::query_as::<_, SoldLineRow>(concat!(
+            "SELECT l.family_id, o.code AS order_code, ",
+            month_in_china!("o.created_at"),
+            " AS month,
+                    ",
+            day_in_china!("o.created_at"),
+            " AS day, l.quantity, l.unit_price_fen
              FROM order_line l JOIN customer_order o ON o.id = l.order_id
-             WHERE o.hub_id = ?1 AND o.status <> 'cancelled' AND (?2 IS NULL OR l.family_id = ?2)
-               AND strftime('%Y-%m', o.created_at, '+8 hours') <= ?3
-             ORDER BY o.id DESC, l.id",
-        )
+             WHERE o.hub_id = $1 AND o.status <> 'cancelled' AND ($2 IS NULL OR l.family_id = $2)
+               AND ",
+            month_in_china!("o.created_at"),
+            " <= $3
+             ORDER BY o.id DESC, l.id"
+        ))
         .bind(hub_id)
         .bind(family_id)
         .bind(until)
@@ -853,12 +838,14 @@ impl Store {
         hub_id: i64,
         family_id: Option<i64>,
     ) -> sqlx::Result<Vec<(Payout, String)>> {
-        let rows = sqlx::query_as::<_, PayoutRow>(
+        let rows = sqlx::query_as::<_, PayoutRow>(concat!(
             "SELECT p.id, p.family_id, p.amount_fen, p.paid_at, p.note,
-                    strftime('%Y-%m', p.paid_at, '+8 hours') AS month
+                    ",
+            month_in_china!("p.paid_at"),
+            " AS month
              FROM payout p JOIN family f ON f.id = p.family_id
-             WHERE f.hub_id = ?1 AND (?2 IS NULL OR p.family_id = ?2) ORDER BY p.id DESC",
-        )
+             WHERE f.hub_id = $1 AND ($2 IS NULL OR p.family_id = $2) ORDER BY p.id DESC"
+        ))
         .bind(hub_id)
         .bind(family_id)
         .fetch_all(&self.pool)
@@ -920,7 +907,7 @@ impl Store {
         actor: &str,
     ) -> sqlx::Result<Option<Payout>> {
         let mut tx = self.write().await?;
-        let family: Option<i64> = sqlx::query_scalar("SELECT id FROM family WHERE id = ? AND hub_id = ?")
+        let family: Option<i64> = sqlx::query_scalar("SELECT id FROM family WHERE id = $1 AND hub_id = $2")
             .bind(request.family_id)
             .bind(hub_id)
             .fetch_optional(&mut *tx)
@@ -929,10 +916,12 @@ impl Store {
             return Ok(None);
         }
         let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let row = sqlx::query_as::<_, NewPayoutRow>(
+        let row = sqlx::query_as::<_, NewPayoutRow>(concat!(
             "INSERT INTO payout (family_id, amount_fen, paid_at, actor, note)
-             VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?) RETURNING id, paid_at",
-        )
+             VALUES ($1, $2, ",
+            now!(),
+            ", $3, $4) RETURNING id, paid_at"
+        ))
         .bind(request.family_id)
         .bind(request.amount_fen.0)
         .bind(actor)
@@ -953,12 +942,12 @@ impl Store {
     /// China time), oldest first, with the families that supplied them.
     pub async fn overview(&self, hub_id: i64, weeks: u32) -> sqlx::Result<Vec<WeekSales>> {
         let rows = sqlx::query_as::<_, WeekLineRow>(
-            "SELECT date(o.created_at, '+8 hours', '-6 days', 'weekday 1') AS week, o.id AS order_id,
+            concat!("SELECT ", monday_in_china!("o.created_at"), " AS week, o.id AS order_id,
                     f.id AS family_id, f.name_ug, f.name_zh, f.name_en, l.quantity * l.unit_price_fen AS gross_fen
              FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN family f ON f.id = l.family_id
-             WHERE o.hub_id = ? AND o.status <> 'cancelled'
-               AND o.created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)
-             ORDER BY week, f.id",
+             WHERE o.hub_id = $1 AND o.status <> 'cancelled'
+               AND o.created_at >= ", now_plus!("$2"), "
+             ORDER BY week, f.id"),
         )
         .bind(hub_id)
         .bind(format!("-{} days", weeks * 7 + 7))
@@ -1002,21 +991,23 @@ impl Store {
 
 /// Sets an order's status and records the event.
 async fn record_status(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut sqlx::Transaction<'static, Db>,
     order_id: i64,
     status: OrderStatus,
     actor: &str,
     note: Option<&str>,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE customer_order SET status = ? WHERE id = ?")
+    sqlx::query("UPDATE customer_order SET status = $1 WHERE id = $2")
         .bind(status.as_str())
         .bind(order_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
+    sqlx::query(concat!(
         "INSERT INTO order_event (order_id, status, at, actor, note)
-         VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?, ?)",
-    )
+         VALUES ($1, $2, ",
+        now!(),
+        ", $3, $4)"
+    ))
     .bind(order_id)
     .bind(status.as_str())
     .bind(actor)

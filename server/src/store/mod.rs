@@ -1,52 +1,89 @@
-//! The store: every SQL statement of the server lives under this module, so a
-//! second database backend can be added without touching the handlers.
+//! The store: every SQL statement of the server lives under this module, so
+//! the handlers don't know which database runs.
+//!
+//! One interface ([`Store`]), two backends: SQLite (`sqlite.rs`, the
+//! embedded default) and PostgreSQL (`postgres.rs`, for several servers on
+//! one database). The queries are written once, in the files named by
+//! topic (`accounts.rs`, `orders.rs`, ...), in SQL both databases speak,
+//! with `$1`-style parameters; each backend compiles them with its own
+//! driver types and the few expressions that differ (times, months), which
+//! it defines as macros before it includes them. Each backend has its own
+//! migrations folder (`server/migrations/sqlite`, `server/migrations/postgres`).
 
-mod accounts;
-mod catalog;
-mod center;
-mod narration;
-mod orders;
-mod seed;
-mod seller;
-mod uploads;
+// Each backend includes the query files as modules of its own, on purpose.
+#![allow(clippy::duplicate_mod)]
+
+mod postgres;
+mod sqlite;
+mod types;
 
 use std::path::Path;
-use std::str::FromStr;
-use std::time::Duration;
 
-use bazar_api::Localized;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use bazar_api::account::Role;
+use bazar_api::center::{
+    CenterFamily, FamilyEarnings, Label, Listing, ListingDecision, ListingStatus, OrderDetail, OrderQueue,
+    Payout, PayoutRequest, PickList, StatusChange, WeekSales,
+};
+use bazar_api::seller::{Money, NewListing, Prepare};
+use bazar_api::{Family, FamilyPage, Localized, OrderRequest, OrderStatus, Product, Trace, Tracking, Zone};
 
-pub use accounts::{Account, CreateAccountError};
-pub use catalog::ProductFilter;
-pub use center::{CollectOutcome, DecisionOutcome, StatusOutcome};
-pub use orders::Placement;
+pub use postgres::fresh_database;
+pub use types::{
+    Account, CollectOutcome, CreateAccountError, DecisionOutcome, Placement, ProductFilter, StatusOutcome,
+};
 
 /// The weekly start, written once. What product `p` has available when
-/// `?1` is the current week, as SQL: a weekly product whose count is from
+/// `$1` is the current week, as SQL: a weekly product whose count is from
 /// an earlier week has its whole capacity again. Reads use this expression;
-/// [`start_week`] writes the same rule when an order or an approval touches
-/// the product.
+/// `start_week` (in `catalog.rs`) writes the same rule when an order or an
+/// approval touches the product.
 macro_rules! available_now {
     () => {
-        "CASE WHEN p.capacity = 'weekly' AND p.week <> ?1 THEN p.weekly_capacity ELSE p.available END"
+        "CASE WHEN p.capacity = 'weekly' AND p.week <> $1 THEN p.weekly_capacity ELSE p.available END"
     };
 }
-pub(super) use available_now;
+use available_now;
 
-/// Starts `week` for product `id` if it is weekly: its whole capacity is
-/// available again (see [`available_now`]).
-pub(super) async fn start_week(tx: &mut sqlx::SqliteConnection, id: i64, week: i64) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE product SET available = weekly_capacity, week = ?2 WHERE id = ?1 AND capacity = 'weekly'",
-    )
-    .bind(id)
-    .bind(week)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
+/// The catalog's version: moves on after every committed change to what the
+/// shop lists, so a cached answer tagged with an older value is known to be
+/// stale. Each backend moves it for its own commits; PostgreSQL's also for
+/// other servers' commits (see `postgres.rs`).
+#[derive(Clone, Default)]
+struct CatalogVersion(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl CatalogVersion {
+    fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
+
+/// The query files, as modules of the backend that invokes this (after
+/// defining the macros they use: `now!`, `month_in_china!`, ...).
+macro_rules! query_modules {
+    () => {
+        #[path = "accounts.rs"]
+        mod accounts;
+        #[path = "catalog.rs"]
+        mod catalog;
+        #[path = "center.rs"]
+        mod center;
+        #[path = "narration.rs"]
+        mod narration;
+        #[path = "orders.rs"]
+        mod orders;
+        #[path = "seed.rs"]
+        mod seed;
+        #[path = "seller.rs"]
+        mod seller;
+        #[path = "uploads.rs"]
+        mod uploads;
+    };
+}
+use query_modules;
 
 /// What a store call fails with. Only the store names the database's crate.
 pub type Error = sqlx::Error;
@@ -60,102 +97,175 @@ pub fn current_week() -> i64 {
     bazar_api::order::week_index(now)
 }
 
-/// A handle on the database. Cheap to clone.
+/// Where the data lives, from `BAZAR_DB`: a `postgres://` or
+/// `postgresql://` URL, or else a SQLite file (a path, or `sqlite:` and a
+/// path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Location {
+    pub fn parse(value: &str) -> Location {
+        if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+            Location::Postgres(value.to_string())
+        } else {
+            let path = value
+                .strip_prefix("sqlite://")
+                .or_else(|| value.strip_prefix("sqlite:"));
+            Location::Sqlite(path.unwrap_or(value).into())
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The location without a password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Sqlite(path) => write!(f, "{}", path.display()),
+            Location::Postgres(url) => match (url.find("://"), url.rfind('@')) {
+                (Some(scheme), Some(at)) if at > scheme => {
+                    let user = &url[scheme + 3..at];
+                    let user = user.split(':').next().unwrap_or(user);
+                    write!(f, "{}{user}{}", &url[..scheme + 3], &url[at..])
+                }
+                _ => write!(f, "{url}"),
+            },
+        }
+    }
+}
+
+/// A handle on the database, whichever backend it is. Cheap to clone.
 #[derive(Clone)]
-pub struct Store {
-    pool: SqlitePool,
-    /// Moves on after every committed change to what the shop lists, so a
-    /// cached answer tagged with an older value is known to be stale.
-    catalog_version: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// The order writer's queue (group commit, see `orders`).
-    orders: tokio::sync::mpsc::Sender<orders::Job>,
+pub struct Store(Backend);
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(sqlite::Store),
+    Postgres(postgres::Store),
 }
 
 impl Store {
-    /// Opens (creating if needed) the SQLite file at `path`, applies the
+    /// Opens (creating if needed) the database, applies its backend's
     /// migrations and seeds the demo hub into an empty database.
-    pub async fn open(path: &Path) -> anyhow::Result<Store> {
-        let store = Store::connect(path, true).await?;
-        sqlx::migrate!("./migrations").run(&store.pool).await?;
-        seed::seed_if_empty(&store, current_week()).await?;
-        Ok(store)
+    pub async fn open(location: &Location) -> anyhow::Result<Store> {
+        Ok(Store(match location {
+            Location::Sqlite(path) => Backend::Sqlite(sqlite::Store::open(path).await?),
+            Location::Postgres(url) => Backend::Postgres(postgres::Store::open(url).await?),
+        }))
     }
 
     /// Opens an existing database as it is, without migrating or seeding:
-    /// for reading it (a backup) beside a running server, which must not
-    /// wait for the write lock.
-    pub async fn open_existing(path: &Path) -> anyhow::Result<Store> {
-        Store::connect(path, false).await
+    /// for reading it (a backup) beside a running server, or for a command
+    /// that changes one thing in it.
+    pub async fn open_existing(location: &Location) -> anyhow::Result<Store> {
+        Ok(Store(match location {
+            Location::Sqlite(path) => Backend::Sqlite(sqlite::Store::open_existing(path).await?),
+            Location::Postgres(url) => Backend::Postgres(postgres::Store::open_existing(url).await?),
+        }))
     }
 
-    async fn connect(path: &Path, create: bool) -> anyhow::Result<Store> {
-        let options = SqliteConnectOptions::from_str("sqlite:")?
-            .filename(path)
-            .create_if_missing(create)
-            .journal_mode(SqliteJournalMode::Wal)
-            // An acknowledged order must survive a power cut.
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        let catalog_version = std::sync::Arc::<std::sync::atomic::AtomicU64>::default();
-        let orders = orders::spawn_order_writer(pool.clone(), catalog_version.clone());
-        Ok(Store {
-            pool,
-            catalog_version,
-            orders,
-        })
-    }
-
-    /// Starts a write transaction that takes SQLite's write lock at once, so
-    /// two writers queue on the busy timeout instead of failing half way
-    /// with SQLITE_BUSY when a read lock would have to be upgraded.
-    async fn write(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// `"sqlite"` or `"postgres"`.
+    pub fn backend(&self) -> &'static str {
+        match &self.0 {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
     }
 
     /// The catalog's version now; read it before reading the catalog.
     pub fn catalog_version(&self) -> u64 {
-        self.catalog_version.load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Marks the catalog changed; call after the change is committed.
-    fn catalog_changed(&self) {
-        self.catalog_version
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    }
-
-    /// Writes a consistent copy of the database to `to` (which must not
-    /// exist): SQLite's `VACUUM INTO` reads one snapshot while writers go on.
-    pub async fn backup(&self, to: &Path) -> anyhow::Result<()> {
-        if to.exists() {
-            anyhow::bail!("{} exists already", to.display());
+        match &self.0 {
+            Backend::Sqlite(s) => s.catalog_version(),
+            Backend::Postgres(s) => s.catalog_version(),
         }
-        let target = to
-            .to_str()
-            .ok_or_else(|| anyhow::anyhow!("the backup path is not UTF-8"))?;
-        sqlx::query("VACUUM INTO ?")
-            .bind(target)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
     }
 
-    /// True when the database answers a query.
-    pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
+    /// Writes a consistent copy of a SQLite database to `to` (which must
+    /// not exist) while writers go on. A PostgreSQL database is copied with
+    /// its own `pg_dump` (see README.md).
+    pub async fn backup(&self, to: &Path) -> anyhow::Result<()> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.backup(to).await,
+            Backend::Postgres(_) => {
+                anyhow::bail!("a PostgreSQL database is backed up with pg_dump (see README.md)")
+            }
+        }
     }
+}
 
-    /// Closes the pool, waiting for running queries (used at shutdown).
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
+/// The store's interface: every call a handler makes, each answered by the
+/// backend that runs. The backends implement them in the files named.
+macro_rules! interface {
+    ($($name:ident($($arg:ident: $ty:ty),*) -> $answer:ty;)+) => {
+        impl Store {
+            $(
+                pub async fn $name(&self, $($arg: $ty),*) -> $answer {
+                    match &self.0 {
+                        Backend::Sqlite(s) => s.$name($($arg),*).await,
+                        Backend::Postgres(s) => s.$name($($arg),*).await,
+                    }
+                }
+            )+
+        }
+    };
+}
+
+interface! {
+    // The database itself (sqlite.rs, postgres.rs).
+    ping() -> bool;
+    close() -> ();
+    // accounts.rs
+    create_staff_account(hub_slug: &str, role: Role, username: &str, password_hash: &str) -> Result<i64, CreateAccountError>;
+    password_of(username: &str) -> sqlx::Result<Option<(i64, String)>>;
+    is_trusted_device(account_id: i64, token_hash: &str) -> sqlx::Result<bool>;
+    trust_device(account_id: i64, token_hash: &str) -> sqlx::Result<()>;
+    key_card(token_hash: &str) -> sqlx::Result<Option<(i64, i64)>>;
+    start_session(account_id: i64, key_card_id: Option<i64>, token_hash: &str, replaces: Option<&str>, hours: u32) -> sqlx::Result<Account>;
+    session(token_hash: &str) -> sqlx::Result<Option<Account>>;
+    end_session(token_hash: &str) -> sqlx::Result<()>;
+    end_sessions_of(account_id: i64) -> sqlx::Result<()>;
+    hub_families(hub_id: i64) -> sqlx::Result<Vec<CenterFamily>>;
+    issue_key_card(hub_id: i64, family_id: i64, issued_by: i64, token_hash: &str) -> sqlx::Result<Option<(CenterFamily, String)>>;
+    revoke_key_cards(hub_id: i64, family_id: i64) -> sqlx::Result<bool>;
+    // catalog.rs
+    live_products(filter: &ProductFilter, week: i64) -> sqlx::Result<Vec<Product>>;
+    live_product(id: i64, week: i64) -> sqlx::Result<Option<Product>>;
+    family(id: i64) -> sqlx::Result<Option<Family>>;
+    family_with_products(id: i64, week: i64) -> sqlx::Result<Option<FamilyPage>>;
+    trace(code: &str) -> sqlx::Result<Option<Trace>>;
+    // center.rs
+    fee_bp(hub_id: i64) -> sqlx::Result<u32>;
+    order_queue(hub_id: i64, status: OrderStatus) -> sqlx::Result<OrderQueue>;
+    order_detail(hub_id: i64, code: &str) -> sqlx::Result<Option<OrderDetail>>;
+    change_status(hub_id: i64, code: &str, change: &StatusChange, actor: &str, week: i64) -> sqlx::Result<StatusOutcome>;
+    pick_list(hub_id: i64, day: Option<&str>, codes: &[String]) -> sqlx::Result<PickList>;
+    collect(hub_id: i64, family_id: i64, product_id: i64, line_ids: &[i64], actor: &str) -> sqlx::Result<CollectOutcome>;
+    label(hub_id: i64, code: &str) -> sqlx::Result<Option<Label>>;
+    hub_listings(hub_id: i64, status: ListingStatus) -> sqlx::Result<Vec<Listing>>;
+    decide_listing(hub_id: i64, id: i64, decision: &ListingDecision, week: i64) -> sqlx::Result<DecisionOutcome>;
+    earnings(hub_id: i64, month: &str) -> sqlx::Result<Vec<FamilyEarnings>>;
+    record_payout(hub_id: i64, request: &PayoutRequest, actor: &str) -> sqlx::Result<Option<Payout>>;
+    overview(hub_id: i64, weeks: u32) -> sqlx::Result<Vec<WeekSales>>;
+    // narration.rs
+    save_narration(hub_id: i64, clip: &str, lang: &str, mime: &str, audio: &[u8], trainer: i64) -> sqlx::Result<()>;
+    narration_bytes_besides(hub_id: i64, clip: &str, lang: &str) -> sqlx::Result<u64>;
+    narration(hub: Option<&str>, clip: &str, lang: &str) -> sqlx::Result<Option<(String, Vec<u8>)>>;
+    recorded_clips(hub: Option<&str>) -> sqlx::Result<Vec<String>>;
+    // orders.rs
+    place_order(key: String, body_hash: String, request: OrderRequest, week: i64) -> sqlx::Result<Placement>;
+    zones() -> sqlx::Result<Vec<Zone>>;
+    tracking(token: &str) -> sqlx::Result<Option<Tracking>>;
+    // seller.rs
+    to_prepare(family_id: i64) -> sqlx::Result<Vec<Prepare>>;
+    money(hub_id: i64, family_id: i64) -> sqlx::Result<Money>;
+    family_listings(family_id: i64) -> sqlx::Result<Vec<Listing>>;
+    create_listing(family_id: i64, listing: &NewListing, image: &str, week: i64) -> sqlx::Result<Listing>;
+    // uploads.rs
+    record_photo(family_id: i64, name: &str, bytes: usize) -> sqlx::Result<()>;
+    photo_of(family_id: i64, name: &str) -> sqlx::Result<bool>;
+    photos_stored_since(family_id: i64, days: u32) -> sqlx::Result<(u32, u64)>;
 }
 
 // Rows are read into `#[derive(sqlx::FromRow)]` structs by column name (the

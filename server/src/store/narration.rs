@@ -22,13 +22,15 @@ impl Store {
         trainer: i64,
     ) -> sqlx::Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query(
+        sqlx::query(concat!(
             "INSERT INTO narration (hub_id, clip, lang, mime, audio, recorded_by, recorded_at)
-             VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+             VALUES ($1, $2, $3, $4, $5, $6, ",
+            now!(),
+            ")
              ON CONFLICT (hub_id, clip, lang) DO UPDATE SET
                 mime = excluded.mime, audio = excluded.audio,
-                recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-        )
+                recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at"
+        ))
         .bind(hub_id)
         .bind(clip)
         .bind(lang)
@@ -44,8 +46,8 @@ impl Store {
     /// `lang` (which a new recording replaces).
     pub async fn narration_bytes_besides(&self, hub_id: i64, clip: &str, lang: &str) -> sqlx::Result<u64> {
         let bytes: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(length(audio)), 0) FROM narration
-             WHERE hub_id = ? AND NOT (clip = ? AND lang = ?)",
+            "SELECT COALESCE(CAST(SUM(length(audio)) AS BIGINT), 0) FROM narration
+             WHERE hub_id = $1 AND NOT (clip = $2 AND lang = $3)",
         )
         .bind(hub_id)
         .bind(clip)
@@ -65,7 +67,7 @@ impl Store {
     ) -> sqlx::Result<Option<(String, Vec<u8>)>> {
         let row = sqlx::query_as::<_, RecordingRow>(
             "SELECT n.mime, n.audio FROM narration n JOIN hub h ON h.id = n.hub_id
-             WHERE h.slug = COALESCE(?, (SELECT slug FROM hub ORDER BY id LIMIT 1)) AND n.clip = ? AND n.lang = ?",
+             WHERE h.slug = COALESCE($1, (SELECT slug FROM hub ORDER BY id LIMIT 1)) AND n.clip = $2 AND n.lang = $3",
         )
         .bind(hub)
         .bind(clip)
@@ -79,7 +81,7 @@ impl Store {
     pub async fn recorded_clips(&self, hub: Option<&str>) -> sqlx::Result<Vec<String>> {
         sqlx::query_scalar(
             "SELECT n.clip || '/' || n.lang FROM narration n JOIN hub h ON h.id = n.hub_id
-             WHERE h.slug = COALESCE(?, (SELECT slug FROM hub ORDER BY id LIMIT 1)) ORDER BY 1",
+             WHERE h.slug = COALESCE($1, (SELECT slug FROM hub ORDER BY id LIMIT 1)) ORDER BY 1",
         )
         .bind(hub)
         .fetch_all(&self.pool)

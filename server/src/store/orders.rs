@@ -6,34 +6,12 @@ use bazar_api::{
     Capacity, Fen, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, ProductKind, Tracking,
     TrackingEvent, TrackingLine, Zone,
 };
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::FromRow;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Store, int, parse, random_code, random_token};
+use super::{Conn, Db, Placement, Store, int, parse, random_code, random_token};
 use crate::payment::{self, HubAccount};
-
-/// What became of a request to place an order.
-#[derive(Debug)]
-pub enum Placement {
-    /// A new order; `body` is the JSON stored for replays.
-    Placed { body: String },
-    /// The key was seen before with the same body: the first answer again.
-    Replayed { status: u16, body: String },
-    /// The key was seen before with another body.
-    KeyReused,
-    /// Some lines can't be had; nothing was taken.
-    SoldOut(Vec<(usize, SoldOutLine)>),
-    /// Lines name products that don't exist (their indexes in the request).
-    UnknownProducts(Vec<usize>),
-    /// The zone is not one of the hub's, or the products come from several hubs.
-    UnknownZone,
-    /// Well formed, but over the limits that keep one order from emptying
-    /// the shop (see `bazar_api::order::hoarding`); nothing was taken.
-    Hoarding(Vec<order::Hoarding>),
-}
 
 #[derive(FromRow)]
 struct StockRow {
@@ -178,14 +156,17 @@ const GROUP: usize = 64;
 /// with one sync to disk (group commit). Each order runs in a savepoint of
 /// its own, so one that is refused or fails undoes only itself. Answers go
 /// out after the commit: an acknowledged order is on disk.
-pub(super) fn spawn_order_writer(pool: SqlitePool, catalog_version: Arc<AtomicU64>) -> mpsc::Sender<Job> {
+pub(super) fn spawn_order_writer(
+    pool: sqlx::Pool<Db>,
+    catalog_changed: impl Fn() + Send + 'static,
+) -> mpsc::Sender<Job> {
     let (sender, mut jobs) = mpsc::channel::<Job>(1024);
     tokio::spawn(async move {
         let mut group = Vec::with_capacity(GROUP);
         while jobs.recv_many(&mut group, GROUP).await > 0 {
             let results = place_group(&pool, &group).await;
             if results.iter().any(|r| matches!(r, Ok(Placement::Placed { .. }))) {
-                catalog_version.fetch_add(1, Ordering::SeqCst);
+                catalog_changed();
             }
             for (job, result) in group.drain(..).zip(results) {
                 // The client may have gone; its order stands all the same.
@@ -197,11 +178,11 @@ pub(super) fn spawn_order_writer(pool: SqlitePool, catalog_version: Arc<AtomicU6
 }
 
 /// Places `jobs` in one transaction; one result each, in order.
-async fn place_group(pool: &SqlitePool, jobs: &[Job]) -> Vec<sqlx::Result<Placement>> {
+async fn place_group(pool: &sqlx::Pool<Db>, jobs: &[Job]) -> Vec<sqlx::Result<Placement>> {
     let failed = |e: &sqlx::Error| -> Vec<sqlx::Result<Placement>> {
         jobs.iter().map(|_| Err(group_failed(e))).collect()
     };
-    let mut tx = match pool.begin_with("BEGIN IMMEDIATE").await {
+    let mut tx = match Store::begin_orders(pool).await {
         Ok(tx) => tx,
         Err(e) => return failed(&e),
     };
@@ -267,14 +248,14 @@ impl Store {
 /// Places one order inside the caller's transaction. A refusal returns
 /// early, leaving what it took for the caller to roll back.
 async fn place_one(
-    tx: &mut SqliteConnection,
+    tx: &mut Conn,
     key: &str,
     body_hash: &str,
     request: &OrderRequest,
     week: i64,
 ) -> sqlx::Result<Placement> {
     if let Some(row) = sqlx::query_as::<_, IdempotencyRow>(
-        "SELECT body_hash, status, response FROM idempotency WHERE key = ?",
+        "SELECT body_hash, status, response FROM idempotency WHERE key = $1",
     )
     .bind(key)
     .fetch_optional(&mut *tx)
@@ -308,7 +289,7 @@ async fn place_one(
         let row: Option<StockRow> = sqlx::query_as(
             "SELECT p.id, p.family_id, f.hub_id, p.price_fen, p.capacity, p.available,
                     p.weekly_capacity, p.week, p.status, p.kind, p.max_per_order
-             FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = ?",
+             FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = $1",
         )
         .bind(product_id)
         .fetch_optional(&mut *tx)
@@ -332,15 +313,17 @@ async fn place_one(
         let mut available = row.available;
         if weekly && row.week != week {
             // A new week: the family can make its whole capacity again.
-            super::start_week(&mut *tx, row.id, week).await?;
+            super::catalog::start_week(&mut *tx, row.id, week).await?;
             available = row.weekly_capacity;
         }
         let taken = if live {
-            sqlx::query(
-                "UPDATE product SET available = available - ?1,
-                        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-                 WHERE id = ?2 AND status = 'live' AND available >= ?1",
-            )
+            sqlx::query(concat!(
+                "UPDATE product SET available = available - $1,
+                        updated_at = ",
+                now!(),
+                "
+                 WHERE id = $2 AND status = 'live' AND available >= $1"
+            ))
             .bind(i64::from(*quantity))
             .bind(row.id)
             .execute(&mut *tx)
@@ -385,7 +368,7 @@ async fn place_one(
 
     let zone = sqlx::query_as::<_, ZoneChargeRow>(
         "SELECT z.id, z.shipping_fen, h.free_shipping_from_fen
-             FROM zone z JOIN hub h ON h.id = z.hub_id WHERE z.hub_id = ? AND z.code = ?",
+             FROM zone z JOIN hub h ON h.id = z.hub_id WHERE z.hub_id = $1 AND z.code = $2",
     )
     .bind(hub_id)
     .bind(request.customer.zone.trim())
@@ -409,7 +392,7 @@ async fn place_one(
     let phone = order::normalize_phone(&request.customer.phone).unwrap_or_default();
     let open_unpaid: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM customer_order
-         WHERE customer_phone = ? AND payment = 'on_delivery' AND payment_state = 'unpaid'
+         WHERE customer_phone = $1 AND payment = 'on_delivery' AND payment_state = 'unpaid'
            AND status NOT IN ('delivered', 'cancelled')",
     )
     .bind(&phone)
@@ -423,12 +406,12 @@ async fn place_one(
     }
     let flag = order::flag(total, request.payment, open_unpaid);
 
-    let now: String = sqlx::query_scalar("SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')")
+    let now: String = sqlx::query_scalar(concat!("SELECT ", now!()))
         .fetch_one(&mut *tx)
         .await?;
     let code = loop {
         let code = format!("{}{}", order::ORDER_CODE_PREFIX, random_code());
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM customer_order WHERE code = ?")
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM customer_order WHERE code = $1")
             .bind(&code)
             .fetch_optional(&mut *tx)
             .await?;
@@ -438,7 +421,7 @@ async fn place_one(
     };
     let token = random_token();
     let hub_account = sqlx::query_as::<_, HubAccountRow>(
-        "SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = ?",
+        "SELECT bank_payee, bank_name, bank_account FROM hub WHERE id = $1",
     )
     .bind(hub_id)
     .fetch_one(&mut *tx)
@@ -451,7 +434,7 @@ async fn place_one(
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO customer_order (hub_id, code, tracking_token, customer_name, customer_phone, address,
                                      zone_id, subtotal_fen, shipping_fen, total_fen, payment, created_at, flag)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(hub_id)
     .bind(&code)
@@ -474,7 +457,7 @@ async fn place_one(
     for (_, product_id, family_id, quantity, price) in &priced {
         sqlx::query(
             "INSERT INTO order_line (order_id, product_id, family_id, quantity, unit_price_fen)
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(order_id)
         .bind(product_id)
@@ -484,11 +467,13 @@ async fn place_one(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("INSERT INTO order_event (order_id, status, at, actor) VALUES (?, 'placed', ?, 'customer')")
-        .bind(order_id)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO order_event (order_id, status, at, actor) VALUES ($1, 'placed', $2, 'customer')",
+    )
+    .bind(order_id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
 
     let placed = PlacedOrder {
         code: code.clone(),
@@ -503,7 +488,7 @@ async fn place_one(
     let body = serde_json::to_string(&placed).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
     sqlx::query(
         "INSERT INTO idempotency (key, body_hash, status, response, order_id, created_at)
-         VALUES (?, ?, 201, ?, ?, ?)",
+         VALUES ($1, $2, 201, $3, $4, $5)",
     )
     .bind(key)
     .bind(body_hash)
@@ -537,7 +522,7 @@ impl Store {
                     z.name_en AS zone_name_en, z.shipping_fen AS zone_shipping_fen, z.days_min, z.days_max,
                     h.free_shipping_from_fen
              FROM customer_order o JOIN zone z ON z.id = o.zone_id JOIN hub h ON h.id = o.hub_id
-             WHERE o.tracking_token = ?",
+             WHERE o.tracking_token = $1",
         )
         .bind(token)
         .fetch_optional(&self.pool)
@@ -548,7 +533,7 @@ impl Store {
         let order_id = order.id;
         let waybill = order.waybill;
         let events = sqlx::query_as::<_, TrackingEventRow>(
-            "SELECT status, at FROM order_event WHERE order_id = ? ORDER BY id",
+            "SELECT status, at FROM order_event WHERE order_id = $1 ORDER BY id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
@@ -570,7 +555,7 @@ impl Store {
                     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
                     f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en
              FROM order_line l JOIN product p ON p.id = l.product_id JOIN family f ON f.id = l.family_id
-             WHERE l.order_id = ? ORDER BY l.id",
+             WHERE l.order_id = $1 ORDER BY l.id",
         )
         .bind(order_id)
         .fetch_all(&self.pool)
@@ -643,8 +628,9 @@ mod tests {
     /// group replays (or refuses another body), as it would across groups.
     #[tokio::test]
     async fn a_group_commits_its_orders_and_undoes_only_the_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("bazar.db")).await.unwrap();
+        let Some((store, _dir)) = super::super::test_store().await else {
+            return;
+        };
         let available = |store: Store, id: i64| async move {
             store
                 .live_product(id, current_week())
@@ -678,7 +664,7 @@ mod tests {
         let orders_before = count().await;
         // Less honey than one order may take, so that asking for one more
         // than is left is a sold-out line, not a hoarding order.
-        sqlx::query("UPDATE product SET available = 3 WHERE id = ?")
+        sqlx::query("UPDATE product SET available = 3 WHERE id = $1")
             .bind(honey)
             .execute(&store.pool)
             .await

@@ -86,7 +86,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
     }
     let hub_id: i64 = sqlx::query_scalar(
         "INSERT INTO hub (slug, name_ug, name_zh, name_en, fee_bp, bank_payee, bank_name, bank_account)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(&demo.hub.slug)
     .bind(&demo.hub.names.ug)
@@ -102,7 +102,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
     for (position, zone) in demo.zones.iter().enumerate() {
         sqlx::query(
             "INSERT INTO zone (hub_id, code, name_ug, name_zh, name_en, shipping_fen, days_min, days_max, position)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(hub_id)
         .bind(&zone.id)
@@ -122,7 +122,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO family (hub_id, name_ug, name_zh, name_en, village_ug, village_zh, village_en,
                                  story_ug, story_zh, story_en, photo, stamp)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(hub_id)
         .bind(&family.names.ug)
@@ -154,7 +154,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO product (family_id, kind, name_ug, name_zh, name_en, unit_ug, unit_zh, unit_en,
                                   price_fen, capacity, available, weekly_capacity, week, image, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'live') RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'live') RETURNING id",
         )
         .bind(family_id)
         .bind(&product.kind)
@@ -180,7 +180,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
             .get(batch.product)
             .ok_or_else(|| anyhow::anyhow!("demo batch of unknown product {}", batch.product))?;
         sqlx::query(
-            "INSERT INTO batch (trace_code, family_id, product_id, collected_on, quantity) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO batch (trace_code, family_id, product_id, collected_on, quantity) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&batch.code)
         .bind(family_id)

@@ -45,15 +45,15 @@ impl Store {
     /// What the center still has to collect from the family, by product.
     pub async fn to_prepare(&self, family_id: i64) -> sqlx::Result<Vec<Prepare>> {
         let rows = sqlx::query_as::<_, PrepareRow>(
-            "SELECT p.id AS product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+            concat!("SELECT p.id AS product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
                     p.image,
-                    SUM(l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0))
+                    CAST(SUM(l.quantity - COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)) AS BIGINT)
                         AS quantity,
-                    COUNT(DISTINCT o.id) AS orders, MIN(date(o.created_at, '+8 hours')) AS since
+                    COUNT(DISTINCT o.id) AS orders, MIN(", day_in_china!("o.created_at"), ") AS since
              FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN product p ON p.id = l.product_id
-             WHERE l.family_id = ? AND o.status IN ('placed', 'collecting')
-               AND l.quantity > COALESCE((SELECT SUM(quantity) FROM batch_line WHERE order_line_id = l.id), 0)
-             GROUP BY p.id ORDER BY MIN(o.id)",
+             WHERE l.family_id = $1 AND o.status IN ('placed', 'collecting')
+               AND l.quantity > COALESCE((SELECT CAST(SUM(quantity) AS BIGINT) FROM batch_line WHERE order_line_id = l.id), 0)
+             GROUP BY p.id ORDER BY MIN(o.id)"),
         )
         .bind(family_id)
         .fetch_all(&self.pool)
@@ -63,7 +63,7 @@ impl Store {
 
     /// The family's money: six months, this and last month's orders, payouts, balance.
     pub async fn money(&self, hub_id: i64, family_id: i64) -> sqlx::Result<Money> {
-        let this_month: String = sqlx::query_scalar("SELECT strftime('%Y-%m', 'now', '+8 hours')")
+        let this_month: String = sqlx::query_scalar(concat!("SELECT ", this_month_in_china!()))
             .fetch_one(&self.pool)
             .await?;
         let mut months = vec![this_month.clone()];
@@ -108,7 +108,7 @@ impl Store {
 
     /// The family's own listings, newest first, whatever their status.
     pub async fn family_listings(&self, family_id: i64) -> sqlx::Result<Vec<Listing>> {
-        let rows = sqlx::query_as::<_, ListingRow>(&listing_query("p.family_id = ? ORDER BY p.id DESC"))
+        let rows = sqlx::query_as::<_, ListingRow>(&listing_query("p.family_id = $1 ORDER BY p.id DESC"))
             .bind(family_id)
             .fetch_all(&self.pool)
             .await?;
@@ -130,7 +130,7 @@ impl Store {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO product (family_id, kind, name_ug, name_zh, name_en, unit_ug, unit_zh, unit_en,
                                   price_fen, capacity, available, weekly_capacity, week, image, status)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending') RETURNING id",
         )
         .bind(family_id)
         .bind(listing.kind.as_str())
@@ -148,7 +148,7 @@ impl Store {
         .bind(image)
         .fetch_one(&mut *tx)
         .await?;
-        let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = ?"))
+        let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = $1"))
             .bind(id)
             .fetch_one(&mut *tx)
             .await?;

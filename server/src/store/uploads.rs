@@ -14,7 +14,7 @@ impl Store {
     /// Records that `family_id` stored the photo `name` of `bytes` bytes.
     pub async fn record_photo(&self, family_id: i64, name: &str, bytes: usize) -> sqlx::Result<()> {
         let mut tx = self.write().await?;
-        sqlx::query("INSERT INTO photo (name, family_id, bytes) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO photo (name, family_id, bytes) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(family_id)
             .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
@@ -25,21 +25,23 @@ impl Store {
 
     /// Whether `name` is a photo `family_id` stored.
     pub async fn photo_of(&self, family_id: i64, name: &str) -> sqlx::Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM photo WHERE name = ? AND family_id = ?")
-            .bind(name)
-            .bind(family_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT CAST(1 AS BIGINT) FROM photo WHERE name = $1 AND family_id = $2")
+                .bind(name)
+                .bind(family_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(found.is_some())
     }
 
     /// How many photos, and how many bytes, `family_id` stored in the last
     /// `days` days.
     pub async fn photos_stored_since(&self, family_id: i64, days: u32) -> sqlx::Result<(u32, u64)> {
-        let stored = sqlx::query_as::<_, StoredRow>(
-            "SELECT COUNT(*) AS photos, COALESCE(SUM(bytes), 0) AS total_bytes FROM photo
-             WHERE family_id = ? AND created_at >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
-        )
+        let stored = sqlx::query_as::<_, StoredRow>(concat!(
+            "SELECT COUNT(*) AS photos, COALESCE(CAST(SUM(bytes) AS BIGINT), 0) AS total_bytes FROM photo
+             WHERE family_id = $1 AND created_at >= ",
+            now_plus!("$2")
+        ))
         .bind(family_id)
         .bind(format!("-{days} days"))
         .fetch_one(&self.pool)

@@ -1,11 +1,14 @@
 //! Backups: a copy written while orders keep coming holds every order
 //! acknowledged before it began, and a server started on it serves them.
+//! SQLite's is the server's `backup` command, PostgreSQL's pg_dump and
+//! pg_restore.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::common::TestServer;
+use crate::common::{Data, TestServer};
 use bazar_api::PlacedOrder;
+use bazar_server::store::Location;
 use serde_json::json;
 
 #[tokio::test]
@@ -54,19 +57,37 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
     }
 
     let before: Vec<PlacedOrder> = acknowledged.lock().unwrap().clone();
-    let copy = server.db.with_file_name("backup.db");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bazar-server"))
-        .arg("--db")
-        .arg(&server.db)
-        .arg("backup")
-        .arg(&copy)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let restore = match &server.db {
+        Location::Sqlite(db) => {
+            let copy = db.with_file_name("backup.db");
+            run(std::process::Command::new(env!("CARGO_BIN_EXE_bazar-server"))
+                .arg("--db")
+                .arg(db)
+                .arg("backup")
+                .arg(&copy));
+            let dir = tempfile::tempdir().unwrap();
+            std::fs::copy(&copy, dir.path().join("bazar.db")).unwrap();
+            let db = Location::Sqlite(dir.path().join("bazar.db"));
+            Data { dir, db }
+        }
+        // PostgreSQL's own tools, as README.md shows them.
+        Location::Postgres(url) => {
+            let dir = tempfile::tempdir().unwrap();
+            let dump = dir.path().join("bazar.dump");
+            run(std::process::Command::new(pg_tool("pg_dump"))
+                .args(["--format=custom", "--file"])
+                .arg(&dump)
+                .arg(url));
+            let target = bazar_server::store::fresh_database(url).await.unwrap();
+            run(std::process::Command::new(pg_tool("pg_restore"))
+                .args(["--no-owner", "--dbname", &target])
+                .arg(&dump));
+            Data {
+                dir,
+                db: Location::Postgres(target),
+            }
+        }
+    };
     // Orders kept coming while the copy was written.
     tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     running.store(false, Ordering::SeqCst);
@@ -78,9 +99,7 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
         "orders went on during the backup"
     );
 
-    let restore_dir = tempfile::tempdir().unwrap();
-    std::fs::copy(&copy, restore_dir.path().join("bazar.db")).unwrap();
-    let restored = TestServer::start_in(restore_dir).await;
+    let restored = TestServer::start_in(restore).await;
     for order in &before {
         let response = restored
             .get(&format!("/api/orders/track/{}", order.tracking_token))
@@ -91,4 +110,26 @@ async fn a_backup_taken_under_load_restores_every_acknowledged_order() {
     }
     restored.stop().await;
     Arc::into_inner(server).unwrap().stop().await;
+}
+
+/// Runs `command`; it must succeed.
+fn run(command: &mut std::process::Command) {
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A PostgreSQL client program: from the server's own folder where
+/// `pg_config` names it (Debian keeps them there), else from PATH.
+fn pg_tool(name: &str) -> std::path::PathBuf {
+    std::process::Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()
+        .map(|o| std::path::PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()).join(name))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| name.into())
 }

@@ -1,5 +1,9 @@
-//! Starts the real server on a random loopback port, on a fresh SQLite file
-//! and a small fake dist/ folder, for tests that speak HTTP to it.
+//! Starts the real server on a random loopback port, on a fresh database and
+//! a small fake dist/ folder, for tests that speak HTTP to it.
+//!
+//! The database is a SQLite file, or with `BAZAR_TEST_STORE=postgres` a new
+//! database on the PostgreSQL cluster `BAZAR_TEST_PG` names (scripts/test.sh
+//! runs every test both ways).
 // Each test binary uses a different part of this module.
 #![allow(dead_code)]
 
@@ -8,6 +12,7 @@ use std::path::PathBuf;
 
 use bazar_api::PlacedOrder;
 use bazar_api::account::Role;
+use bazar_server::store::Location;
 use bazar_server::{AppState, Store};
 use serde_json::json;
 
@@ -84,12 +89,38 @@ impl Browser {
     }
 }
 
+/// True when the tests run on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("BAZAR_TEST_STORE").as_deref() == Ok("postgres")
+}
+
+/// A stopped server's database and folder, to start a server on again.
+pub struct Data {
+    pub dir: tempfile::TempDir,
+    pub db: Location,
+}
+
+impl Data {
+    /// A new folder and a new database of the store the tests run on.
+    pub async fn new() -> Data {
+        let dir = tempfile::tempdir().unwrap();
+        let db = if on_postgres() {
+            let cluster = std::env::var("BAZAR_TEST_PG")
+                .expect("BAZAR_TEST_STORE=postgres needs BAZAR_TEST_PG, a postgres:// URL");
+            Location::Postgres(bazar_server::store::fresh_database(&cluster).await.unwrap())
+        } else {
+            Location::Sqlite(dir.path().join("bazar.db"))
+        };
+        Data { dir, db }
+    }
+}
+
 pub struct TestServer {
     pub addr: SocketAddr,
     /// Where the server stores photos.
     pub uploads: PathBuf,
     pub client: reqwest::Client,
-    pub db: PathBuf,
+    pub db: Location,
     dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -98,31 +129,30 @@ pub struct TestServer {
 impl TestServer {
     /// A server as deployed: rate limits on.
     pub async fn start() -> TestServer {
-        TestServer::start_with(tempfile::tempdir().unwrap(), true, |s| s).await
+        TestServer::start_with(Data::new().await, true, |s| s).await
     }
 
     /// A server for load from this one address: rate limits off.
     pub async fn start_unlimited() -> TestServer {
-        TestServer::start_with(tempfile::tempdir().unwrap(), false, |s| s).await
+        TestServer::start_with(Data::new().await, false, |s| s).await
     }
 
-    /// Starts on the database already in `dir` (or a new one).
-    pub async fn start_in(dir: tempfile::TempDir) -> TestServer {
-        TestServer::start_with(dir, true, |s| s).await
+    /// Starts on a database that is there already.
+    pub async fn start_in(data: Data) -> TestServer {
+        TestServer::start_with(data, true, |s| s).await
     }
 
     /// A server as deployed, set up further by `configure` (a proxy in
     /// front, a public address).
     pub async fn start_configured(configure: fn(AppState) -> AppState) -> TestServer {
-        TestServer::start_with(tempfile::tempdir().unwrap(), true, configure).await
+        TestServer::start_with(Data::new().await, true, configure).await
     }
 
     async fn start_with(
-        dir: tempfile::TempDir,
+        Data { dir, db }: Data,
         rate_limits: bool,
         configure: fn(AppState) -> AppState,
     ) -> TestServer {
-        let db = dir.path().join("bazar.db");
         let dist = dir.path().join("dist");
         std::fs::create_dir_all(dist.join("img")).unwrap();
         // The project's own page, static shell and all.
@@ -181,24 +211,44 @@ impl TestServer {
     /// Runs SQL on the server's database (to set up what no route makes, like a second hub).
     pub async fn sql(&self, statements: &str) {
         use sqlx::Executor;
-        let store = sqlx::SqlitePool::connect(&format!("sqlite:{}", self.db.display()))
-            .await
-            .unwrap();
-        store.execute(statements).await.unwrap();
-        store.close().await;
+        match &self.db {
+            Location::Sqlite(path) => {
+                let db = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .unwrap();
+                db.execute(statements).await.unwrap();
+                db.close().await;
+            }
+            Location::Postgres(url) => {
+                let db = sqlx::PgPool::connect(url).await.unwrap();
+                db.execute(statements).await.unwrap();
+                db.close().await;
+            }
+        }
     }
 
     /// The integer columns of the first row `query` answers, read straight
     /// from the server's database.
     pub async fn integers(&self, query: &str) -> Vec<i64> {
         use sqlx::Row;
-        let store = sqlx::SqlitePool::connect(&format!("sqlite:{}", self.db.display()))
-            .await
-            .unwrap();
-        let row = sqlx::query(query).fetch_one(&store).await.unwrap();
-        let values = (0..row.len()).map(|i| row.get::<i64, _>(i)).collect();
-        store.close().await;
-        values
+        match &self.db {
+            Location::Sqlite(path) => {
+                let db = sqlx::SqlitePool::connect(&format!("sqlite:{}", path.display()))
+                    .await
+                    .unwrap();
+                let row = sqlx::query(query).fetch_one(&db).await.unwrap();
+                let values = (0..row.len()).map(|i| row.get::<i64, _>(i)).collect();
+                db.close().await;
+                values
+            }
+            Location::Postgres(url) => {
+                let db = sqlx::PgPool::connect(url).await.unwrap();
+                let row = sqlx::query(query).fetch_one(&db).await.unwrap();
+                let values = (0..row.len()).map(|i| row.get::<i64, _>(i)).collect();
+                db.close().await;
+                values
+            }
+        }
     }
 
     /// A browser of its own, with its own cookies.
@@ -263,15 +313,19 @@ impl TestServer {
         response.json().await.unwrap()
     }
 
-    /// Stops the server gracefully, waits for it, and hands back its folder.
-    pub async fn stop(mut self) -> tempfile::TempDir {
+    /// Stops the server gracefully, waits for it, and hands back its
+    /// folder and database.
+    pub async fn stop(mut self) -> Data {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
         if let Some(task) = self.task.take() {
             task.await.unwrap().unwrap();
         }
-        self.dir
+        Data {
+            dir: self.dir,
+            db: self.db,
+        }
     }
 }
 

@@ -1,0 +1,257 @@
+//! The PostgreSQL backend, for several servers on one database. The
+//! queries are the same as SQLite's (see `mod.rs`); what differs is here.
+//!
+//! Every write transaction first takes one transaction-scoped advisory lock,
+//! so writes run one at a time across all servers, as they do on SQLite:
+//! the rules that read and then write (status changes, idempotency keys,
+//! the order writer's groups) keep SQLite's guarantees without retries, and
+//! two servers' groups of orders can't deadlock on each other's products.
+//! Reads don't take it. See ARCHITECTURE.md for what would change on a
+//! distributed engine.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use super::*;
+
+type Db = sqlx::Postgres;
+type Conn = sqlx::PgConnection;
+
+/// Now, in UTC, as the text every time column holds (`2026-12-02T10:30:44.123Z`).
+macro_rules! now {
+    () => {
+        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    };
+}
+
+/// Now moved by the parameter `$p`, a text such as `'+30 days'` or
+/// `'-2 hours'`, as the text every time column holds.
+macro_rules! now_plus {
+    ($p:literal) => {
+        concat!(
+            "to_char((now() + CAST(",
+            $p,
+            " AS interval)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+        )
+    };
+}
+
+/// The month (`2026-12`) of a time column in China's time (UTC+8). A
+/// `timestamp` cast ignores the text's `Z`: the column is UTC.
+macro_rules! month_in_china {
+    ($column:literal) => {
+        concat!(
+            "to_char(CAST(",
+            $column,
+            " AS timestamp) + interval '8 hours', 'YYYY-MM')"
+        )
+    };
+}
+
+/// The day (`2026-12-02`) of a time column in China's time (UTC+8).
+macro_rules! day_in_china {
+    ($column:literal) => {
+        concat!(
+            "to_char(CAST(",
+            $column,
+            " AS timestamp) + interval '8 hours', 'YYYY-MM-DD')"
+        )
+    };
+}
+
+/// Today's date (`2026-12-02`) in China's time.
+macro_rules! today_in_china {
+    () => {
+        "to_char(now() AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD')"
+    };
+}
+
+/// This month (`2026-12`) in China's time.
+macro_rules! this_month_in_china {
+    () => {
+        "to_char(now() AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM')"
+    };
+}
+
+/// The Monday (`2026-11-30`) that starts the week of a time column, in
+/// China's time.
+macro_rules! monday_in_china {
+    ($column:literal) => {
+        concat!(
+            "to_char(date_trunc('week', CAST(",
+            $column,
+            " AS timestamp) + interval '8 hours'), 'YYYY-MM-DD')"
+        )
+    };
+}
+
+query_modules!();
+
+/// The advisory lock every write transaction takes first (the number is
+/// "bazr" in ASCII; any fixed number would do).
+const WRITE_LOCK: &str = "SELECT pg_advisory_xact_lock(1650553458)";
+
+/// A PostgreSQL database. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: sqlx::PgPool,
+    catalog_version: CatalogVersion,
+    /// The order writer's queue (group commit, see `orders.rs`).
+    orders: tokio::sync::mpsc::Sender<orders::Job>,
+    /// The task that follows the other servers' catalog changes.
+    follower: Option<Arc<tokio::task::AbortHandle>>,
+}
+
+impl Store {
+    /// Connects to the database at `url`, applies the migrations (one
+    /// server at a time: sqlx holds an advisory lock while it migrates) and
+    /// seeds the demo hub into an empty database.
+    pub async fn open(url: &str) -> anyhow::Result<Store> {
+        let store = Store::open_existing(url).await?;
+        sqlx::migrate!("./migrations/postgres").run(&store.pool).await?;
+        seed::seed_if_empty(&store, current_week()).await?;
+        let follower = tokio::spawn(follow_catalog(store.pool.clone(), store.catalog_version.clone()));
+        Ok(Store {
+            follower: Some(Arc::new(follower.abort_handle())),
+            ..store
+        })
+    }
+
+    /// Connects without migrating or seeding.
+    pub async fn open_existing(url: &str) -> anyhow::Result<Store> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        let catalog_version = CatalogVersion::default();
+        let (on_change, version) = (pool.clone(), catalog_version.clone());
+        let orders = orders::spawn_order_writer(pool.clone(), move || catalog_changed(&on_change, &version));
+        Ok(Store {
+            pool,
+            catalog_version,
+            orders,
+            follower: None,
+        })
+    }
+
+    /// Starts a write transaction, after the writes of every other server.
+    async fn write(&self) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
+        Store::begin_orders(&self.pool).await
+    }
+
+    /// Starts the order writer's transaction (see `orders.rs`).
+    async fn begin_orders(pool: &sqlx::Pool<Db>) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
+        let mut tx = pool.begin().await?;
+        sqlx::query(WRITE_LOCK).execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
+    pub fn catalog_version(&self) -> u64 {
+        self.catalog_version.get()
+    }
+
+    /// Marks the catalog changed; call after the change is committed.
+    fn catalog_changed(&self) {
+        catalog_changed(&self.pool, &self.catalog_version);
+    }
+
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i32>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
+    }
+
+    /// Closes the pool, waiting for running queries (used at shutdown).
+    pub async fn close(&self) {
+        if let Some(follower) = &self.follower {
+            follower.abort();
+        }
+        self.pool.close().await;
+    }
+}
+
+/// The channel a commit that changes the catalog is announced on.
+const CATALOG_CHANNEL: &str = "bazar_catalog";
+
+/// Moves this server's catalog version on after a commit of its own, and
+/// tells the other servers (a notification sent outside the transaction,
+/// after its commit).
+fn catalog_changed(pool: &sqlx::PgPool, version: &CatalogVersion) {
+    version.bump();
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, '')")
+            .bind(CATALOG_CHANNEL)
+            .execute(&pool)
+            .await
+        {
+            tracing::warn!(error = %e, "could not tell the other servers the catalog changed");
+        }
+    });
+}
+
+/// Moves the catalog version on whenever any server announces a change
+/// (its own included), and whenever the listening connection was lost and
+/// so may have missed one: a cached catalog is never older than the last
+/// announced commit by more than the notification's trip.
+async fn follow_catalog(pool: sqlx::PgPool, version: CatalogVersion) {
+    loop {
+        let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(listener) => listener,
+            Err(_) if pool.is_closed() => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for catalog changes; trying again");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        if listener.listen(CATALOG_CHANNEL).await.is_err() {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        version.bump();
+        loop {
+            match listener.try_recv().await {
+                // A change announced, or the connection lost and made again.
+                Ok(Some(_)) | Ok(None) => version.bump(),
+                Err(_) => break,
+            }
+            if pool.is_closed() {
+                return;
+            }
+        }
+        if pool.is_closed() {
+            return;
+        }
+        version.bump();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// A fresh database on the cluster `BAZAR_TEST_PG` names, for a test of
+/// the queries; `None` (the test is skipped) without one.
+#[cfg(test)]
+async fn test_store() -> Option<(Store, Option<tempfile::TempDir>)> {
+    let url = std::env::var("BAZAR_TEST_PG").ok()?;
+    let url = fresh_database(&url).await.unwrap();
+    Some((Store::open(&url).await.unwrap(), None))
+}
+
+/// Creates a database of its own on the cluster at `url` and answers its URL.
+pub async fn fresh_database(url: &str) -> anyhow::Result<String> {
+    use sqlx::Connection;
+    let mut admin = sqlx::PgConnection::connect(url).await?;
+    let name = format!("bazar_{}", random_hex::<8>());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await?;
+    admin.close().await?;
+    let base = url.rsplit_once('/').map_or(url, |(base, _)| base);
+    Ok(format!("{base}/{name}"))
+}

@@ -1,0 +1,95 @@
+//! What the store's interface takes and answers besides the API's own
+//! types: written once, whichever backend runs.
+
+use bazar_api::account::Role;
+use bazar_api::center::Listing;
+use bazar_api::order::{self, SoldOutLine};
+use bazar_api::{FieldError, OrderStatus, ProductKind};
+
+/// A signed-in account, as every protected handler sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: i64,
+    pub role: Role,
+    pub hub_id: i64,
+    pub hub_slug: String,
+    /// For a family: its id.
+    pub family_id: Option<i64>,
+    /// The username, or the family's name (Chinese) for a family.
+    pub name: String,
+}
+
+impl Account {
+    /// How the account appears in order events and payouts.
+    pub fn actor(&self) -> String {
+        format!("{}:{}", self.role.as_str(), self.name)
+    }
+}
+
+/// Why an account could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAccountError {
+    #[error("no hub {0:?}")]
+    NoSuchHub(String),
+    #[error("the username {0:?} is taken")]
+    UsernameTaken(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// What the shop's listing asks for. Empty fields don't filter.
+#[derive(Debug, Default, Clone)]
+pub struct ProductFilter {
+    pub kind: Option<ProductKind>,
+    pub family: Option<i64>,
+    /// Matched against the product's and the family's names in every language.
+    pub text: Option<String>,
+}
+
+/// What became of a status change.
+#[derive(Debug)]
+pub enum StatusOutcome {
+    Changed,
+    NotFound,
+    /// The lifecycle does not allow this step from where the order is.
+    Illegal {
+        from: OrderStatus,
+    },
+}
+
+/// What became of collecting goods into a batch.
+#[derive(Debug)]
+pub enum CollectOutcome {
+    /// The new batch's trace code.
+    Collected(String),
+    Invalid(Vec<FieldError>),
+}
+
+/// What became of a decision on a listing.
+#[derive(Debug)]
+pub enum DecisionOutcome {
+    Decided(Box<Listing>),
+    NotFound,
+    /// Only pending listings are decided.
+    NotPending,
+}
+
+/// What became of a request to place an order.
+#[derive(Debug)]
+pub enum Placement {
+    /// A new order; `body` is the JSON stored for replays.
+    Placed { body: String },
+    /// The key was seen before with the same body: the first answer again.
+    Replayed { status: u16, body: String },
+    /// The key was seen before with another body.
+    KeyReused,
+    /// Some lines can't be had; nothing was taken.
+    SoldOut(Vec<(usize, SoldOutLine)>),
+    /// Lines name products that don't exist (their indexes in the request).
+    UnknownProducts(Vec<usize>),
+    /// The zone is not one of the hub's, or the products come from several hubs.
+    UnknownZone,
+    /// Well formed, but over the limits that keep one order from emptying
+    /// the shop (see `bazar_api::order::hoarding`); nothing was taken.
+    Hoarding(Vec<order::Hoarding>),
+}
