@@ -56,6 +56,9 @@ node scripts/size-guard.mjs
 step "Crash loop: 30 SIGKILLs while orders are placed (tests/crash/crash_loop.py)"
 python3 tests/crash/crash_loop.py "$CARGO_TARGET_DIR/server/bazar-server" --loops 30
 
+step "Two servers on one PostgreSQL: the last eggs, one key sent to both, the catalog followed, SIGKILLs (tests/multi/two_servers.py)"
+python3 tests/multi/two_servers.py "$CARGO_TARGET_DIR/server/bazar-server" --pg "$BAZAR_TEST_PG"
+
 step "Abuse: sign-in flood, 1,000 slow connections, photo bombs; the server's peak memory under 256 MB (tests/abuse/abuse.py)"
 python3 tests/abuse/abuse.py "$CARGO_TARGET_DIR/server/bazar-server"
 
