@@ -1,19 +1,22 @@
-//! Live lectures: a trainer's room, held in memory (a lecture lasts an hour
-//! and nothing in it must outlive a restart), whose current step every phone
-//! that joined follows over server-sent events.
+//! Live lectures: a trainer's room, whose current step every phone that
+//! joined follows over server-sent events. Rooms live in the database (see
+//! `store/lectures.rs`): a trainer on one server and phones on another
+//! follow the same room, and a restart doesn't end a lecture. Each server
+//! keeps only a watch channel per room its phones follow, which passes on
+//! every change the store announces.
 //!
 //! Bounded on every side: room codes are eight random digits (10^8, so a
 //! room is found by its QR code or by being told, not by guessing; look-ups
 //! and joins are throttled per address), a trainer has at most
-//! [`ROOMS_PER_TRAINER`] rooms open and the server [`MAX_ROOMS`], a room
+//! [`ROOMS_PER_TRAINER`] rooms open and all servers [`MAX_ROOMS`], a room
 //! counts at most [`MAX_PHONES`] phones and only the lesson table's steps,
-//! and event streams are capped per room and in all.
+//! and event streams are capped per room and in all on each server.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
@@ -21,11 +24,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use bazar_api::tutor::{
-    Lecture, LectureState, LectureStep, PhoneReport, ROOM_CODE_LEN, is_room_code, is_step,
-};
+use bazar_api::tutor::{Lecture, LectureState, LectureStep, PhoneReport, is_room_code, is_step};
 use futures_util::StreamExt;
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 use tokio_stream::wrappers::WatchStream;
 
 use crate::AppState;
@@ -33,46 +34,40 @@ use crate::auth::{Session, Trainer, public_origin};
 use crate::client::Client;
 use crate::error::AppError;
 use crate::extract::{JsonBody, PathOf};
+use crate::store::{LectureLimits, LectureMove, LectureReport, Store};
 
-/// A room closes this long after its trainer last moved it.
-const ROOM_LIFETIME: Duration = Duration::from_secs(6 * 3600);
 /// Rooms one trainer may have open; opening another closes their oldest.
 pub const ROOMS_PER_TRAINER: usize = 3;
-/// Rooms open on the server in all.
+/// Rooms open in all.
 pub const MAX_ROOMS: usize = 1000;
 /// Phones counted in one room: a lecture hall, not a stadium.
 pub const MAX_PHONES: usize = 500;
-/// Event streams open on one room (a phone that reconnects may briefly
-/// hold two), and in all.
+/// Event streams open on one room on a server (a phone that reconnects may
+/// briefly hold two), and in all.
 pub const STREAMS_PER_ROOM: usize = 2 * MAX_PHONES;
 pub const MAX_STREAMS: usize = 5000;
 
-struct Room {
-    trainer: i64,
-    touched: Instant,
+/// The limits the store keeps rooms within; a room closes 6 hours after
+/// its trainer last moved it.
+pub const LIMITS: LectureLimits = LectureLimits {
+    per_trainer: ROOMS_PER_TRAINER,
+    rooms: MAX_ROOMS,
+    phones: MAX_PHONES,
+    hours: 6,
+};
+
+/// A room this server's phones follow.
+struct Watched {
+    state: watch::Sender<LectureState>,
     /// Its event streams open now.
     streams: Arc<AtomicUsize>,
-    joined: BTreeSet<String>,
-    finished: HashMap<(u32, u32), BTreeSet<String>>,
-    state: watch::Sender<LectureState>,
 }
 
-impl Room {
-    /// Sends every phone the counts of the room's current step.
-    fn publish(&mut self) {
-        let joined = self.joined.len() as u32;
-        let finished = &self.finished;
-        self.state.send_modify(|s| {
-            s.joined = joined;
-            s.finished = finished.get(&(s.lesson, s.step)).map_or(0, |f| f.len() as u32);
-        });
-    }
-}
-
-/// Every open lecture, by room code.
+/// The rooms this server's phones follow, by room code. An entry lives
+/// while a stream reads it: at most [`MAX_STREAMS`] of them.
 #[derive(Clone, Default)]
 pub struct Lectures {
-    rooms: Arc<Mutex<HashMap<String, Room>>>,
+    watched: Arc<Mutex<HashMap<String, Watched>>>,
     /// Event streams open now, on every room.
     streams: Arc<AtomicUsize>,
 }
@@ -113,8 +108,47 @@ impl Drop for StreamSlot {
 }
 
 impl Lectures {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {
-        self.rooms.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Watched>> {
+        self.watched.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Passes every change the store announces to the streams of the rooms
+    /// watched here, until the store closes. Runs for the server's life.
+    pub fn follow(&self, store: Store) -> tokio::task::JoinHandle<()> {
+        let lectures = self.clone();
+        let mut changes = store.lecture_changes();
+        tokio::spawn(async move {
+            loop {
+                let codes: Vec<String> = match changes.recv().await {
+                    Ok(code) if !code.is_empty() => vec![code],
+                    // Some changes were missed: every watched room again.
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {
+                        lectures.lock().keys().cloned().collect()
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                for code in codes {
+                    if !lectures.lock().contains_key(&code) {
+                        continue;
+                    }
+                    let now = store.lecture(&code, LIMITS).await;
+                    let mut watched = lectures.lock();
+                    // Rooms nobody here follows any more are forgotten.
+                    watched.retain(|_, w| w.state.receiver_count() > 0);
+                    match (now, watched.get(&code)) {
+                        (Ok(Some(now)), Some(w)) => {
+                            w.state.send_replace(now);
+                        }
+                        // A closed room: its streams keep the last state.
+                        (Ok(None), Some(_)) => {
+                            watched.remove(&code);
+                        }
+                        (Err(e), _) => tracing::warn!(error = %e, "could not read a lecture room"),
+                        (_, None) => {}
+                    }
+                }
+            }
+        })
     }
 }
 
@@ -136,16 +170,16 @@ fn room_code(code: String) -> Result<String, AppError> {
 /// code that is no room counts (a guess is a miss), and an address past
 /// its misses is refused even for a room that exists. A classroom behind
 /// one gateway joins its room as often as it needs; a guesser is stopped.
-fn throttled<T>(
+async fn throttled<T>(
     state: &AppState,
     client: Client,
-    look_up: impl FnOnce() -> Result<T, AppError>,
+    look_up: impl std::future::Future<Output = Result<T, AppError>>,
 ) -> Result<T, AppError> {
     state
         .room_limiter
         .blocked(&client.0)
         .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
-    let found = look_up();
+    let found = look_up.await;
     if matches!(found, Err(AppError::NotFound)) {
         let _ = state.room_limiter.check(client.0);
     }
@@ -161,24 +195,6 @@ fn check_step(lesson: u32, step: u32) -> Result<(), AppError> {
             "step", "unknown",
         )]))
     }
-}
-
-/// A new room code, not in use: eight random digits. A few tries at most
-/// (with 10^8 codes and at most [`MAX_ROOMS`] rooms, the first try almost
-/// always does), so opening a room never loops.
-fn new_code(rooms: &HashMap<String, Room>) -> Option<String> {
-    (0..8).find_map(|_| {
-        let mut bytes = [0u8; 4];
-        getrandom::getrandom(&mut bytes).expect("the OS random source works");
-        // 2^32 is not a multiple of 10^8: the first codes are a little more
-        // likely, by less than 2.4 %, which costs a guesser nothing useful.
-        let code = format!(
-            "{:0width$}",
-            u32::from_le_bytes(bytes) % 100_000_000,
-            width = ROOM_CODE_LEN
-        );
-        (!rooms.contains_key(&code)).then_some(code)
-    })
 }
 
 fn lecture(app: &AppState, state: LectureState, headers: &HeaderMap) -> Lecture {
@@ -207,43 +223,11 @@ pub async fn open(
     JsonBody(start): JsonBody<LectureStep>,
 ) -> Result<Response, AppError> {
     check_step(start.lesson, start.step)?;
-    let mut rooms = state.lectures.lock();
-    rooms.retain(|_, r| r.touched.elapsed() < ROOM_LIFETIME);
-    let mut own: Vec<(Instant, String)> = rooms
-        .iter()
-        .filter(|(_, r)| r.trainer == account.id)
-        .map(|(code, r)| (r.touched, code.clone()))
-        .collect();
-    own.sort();
-    for (_, code) in own.iter().take((own.len() + 1).saturating_sub(ROOMS_PER_TRAINER)) {
-        rooms.remove(code);
-    }
-    if rooms.len() >= MAX_ROOMS {
-        return Err(AppError::TooManyRequests { retry_after: 60 });
-    }
-    let code = new_code(&rooms).ok_or(AppError::TooManyRequests { retry_after: 1 })?;
-    let initial = LectureState {
-        code: code.clone(),
-        hub: account.hub_slug.clone(),
-        lesson: start.lesson,
-        step: start.step,
-        blank: false,
-        joined: 0,
-        finished: 0,
-    };
-    let (sender, _) = watch::channel(initial.clone());
-    rooms.insert(
-        code,
-        Room {
-            trainer: account.id,
-            touched: Instant::now(),
-            streams: Arc::default(),
-            joined: BTreeSet::new(),
-            finished: HashMap::new(),
-            state: sender,
-        },
-    );
-    drop(rooms);
+    let initial = state
+        .store
+        .open_lecture(account.id, account.hub_id, start, LIMITS)
+        .await?
+        .ok_or(AppError::TooManyRequests { retry_after: 60 })?;
     Ok((StatusCode::CREATED, Json(lecture(&state, initial, &headers))).into_response())
 }
 
@@ -260,12 +244,15 @@ pub async fn current(
     headers: HeaderMap,
     PathOf(path): PathOf<String>,
 ) -> Result<Json<Lecture>, AppError> {
-    let now = throttled(&state, client, || {
+    let now = throttled(&state, client, async {
         let code = room_code(path)?;
-        let rooms = state.lectures.lock();
-        let room = rooms.get(&code).ok_or(AppError::NotFound)?;
-        Ok(room.state.borrow().clone())
-    })?;
+        state
+            .store
+            .lecture(&code, LIMITS)
+            .await?
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
     Ok(Json(lecture(&state, now, &headers)))
 }
 
@@ -288,20 +275,11 @@ pub async fn step(
 ) -> Result<Json<LectureState>, AppError> {
     let code = room_code(path)?;
     check_step(to.lesson, to.step)?;
-    let mut rooms = state.lectures.lock();
-    let room = rooms.get_mut(&code).ok_or(AppError::NotFound)?;
-    if room.trainer != account.id {
-        return Err(AppError::Forbidden);
+    match state.store.move_lecture(&code, account.id, to, LIMITS).await? {
+        LectureMove::Moved(now) => Ok(Json(now)),
+        LectureMove::NotFound => Err(AppError::NotFound),
+        LectureMove::NotTrainer => Err(AppError::Forbidden),
     }
-    room.touched = Instant::now();
-    room.state.send_modify(|s| {
-        s.lesson = to.lesson;
-        s.step = to.step;
-        s.blank = to.blank;
-    });
-    room.publish();
-    let now = room.state.borrow().clone();
-    Ok(Json(now))
 }
 
 /// The lecture as server-sent events: its state now, then on every change.
@@ -317,14 +295,23 @@ pub async fn events(
     client: Client,
     PathOf(path): PathOf<String>,
 ) -> Result<Response, AppError> {
-    let (receiver, slot) = throttled(&state, client, || {
+    let (receiver, slot) = throttled(&state, client, async {
         let code = room_code(path)?;
-        let rooms = state.lectures.lock();
-        let room = rooms.get(&code).ok_or(AppError::NotFound)?;
+        let now = state
+            .store
+            .lecture(&code, LIMITS)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let mut watched = state.lectures.lock();
+        let room = watched.entry(code).or_insert_with(|| Watched {
+            state: watch::channel(now).0,
+            streams: Arc::default(),
+        });
         let slot = StreamSlot::take(&room.streams, &state.lectures.streams)
             .ok_or(AppError::TooManyRequests { retry_after: 10 })?;
         Ok((room.state.subscribe(), slot))
-    })?;
+    })
+    .await?;
     let mut closing = state.closing.subscribe();
     let closed = async move {
         let _ = closing.wait_for(|closing| *closing).await;
@@ -345,11 +332,12 @@ pub async fn events(
         .into_response())
 }
 
-fn report(
+/// Counts a phone in room `path`, and with `done` the step it finished.
+async fn report(
     state: &AppState,
     path: String,
     report: PhoneReport,
-    record: impl FnOnce(&mut Room, PhoneReport) -> Result<(), AppError>,
+    done: Option<(u32, u32)>,
 ) -> Result<StatusCode, AppError> {
     let code = room_code(path)?;
     if !report.is_valid() {
@@ -357,14 +345,15 @@ fn report(
             "phone", "invalid",
         )]));
     }
-    let mut rooms = state.lectures.lock();
-    let room = rooms.get_mut(&code).ok_or(AppError::NotFound)?;
-    if room.joined.len() >= MAX_PHONES && !room.joined.contains(&report.phone) {
-        return Err(AppError::TooManyRequests { retry_after: 60 });
+    match state
+        .store
+        .lecture_report(&code, &report.phone, done, LIMITS)
+        .await?
+    {
+        LectureReport::Counted(_) => Ok(StatusCode::NO_CONTENT),
+        LectureReport::NotFound => Err(AppError::NotFound),
+        LectureReport::Full => Err(AppError::TooManyRequests { retry_after: 60 }),
     }
-    record(room, report)?;
-    room.publish();
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A phone joins the room (again, after a lost connection: counted once).
@@ -383,12 +372,7 @@ pub async fn join(
     PathOf(path): PathOf<String>,
     JsonBody(body): JsonBody<PhoneReport>,
 ) -> Result<StatusCode, AppError> {
-    throttled(&state, client, || {
-        report(&state, path, body, |room, r| {
-            room.joined.insert(r.phone);
-            Ok(())
-        })
-    })
+    throttled(&state, client, report(&state, path, body, None)).await
 }
 
 /// A phone finished practising a step.
@@ -406,19 +390,13 @@ pub async fn done(
     PathOf(path): PathOf<String>,
     JsonBody(body): JsonBody<PhoneReport>,
 ) -> Result<StatusCode, AppError> {
-    report(&state, path, body, |room, r| {
-        if !is_step(r.lesson, r.step) {
-            return Err(AppError::Validation(vec![bazar_api::FieldError::new(
-                "step", "unknown",
-            )]));
-        }
-        room.joined.insert(r.phone.clone());
-        room.finished
-            .entry((r.lesson, r.step))
-            .or_default()
-            .insert(r.phone);
-        Ok(())
-    })
+    if !is_step(body.lesson, body.step) {
+        return Err(AppError::Validation(vec![bazar_api::FieldError::new(
+            "step", "unknown",
+        )]));
+    }
+    let done = Some((body.lesson, body.step));
+    report(&state, path, body, done).await
 }
 
 #[cfg(test)]
@@ -444,26 +422,5 @@ mod tests {
         all.store(MAX_STREAMS, Ordering::SeqCst);
         assert!(StreamSlot::take(&other, &all).is_none(), "the server is full");
         assert_eq!(other.load(Ordering::SeqCst), 0, "and counts nothing for it");
-    }
-
-    #[test]
-    fn a_new_code_is_eight_digits_and_never_one_in_use() {
-        let mut rooms = HashMap::new();
-        for _ in 0..100 {
-            let code = new_code(&rooms).unwrap();
-            assert!(is_room_code(&code), "{code}");
-            assert!(!rooms.contains_key(&code));
-            rooms.insert(
-                code,
-                Room {
-                    trainer: 1,
-                    touched: Instant::now(),
-                    streams: Arc::default(),
-                    joined: BTreeSet::new(),
-                    finished: HashMap::new(),
-                    state: watch::channel(LectureState::default()).0,
-                },
-            );
-        }
     }
 }

@@ -223,11 +223,13 @@ pub async fn serve_with(
     let store = state.store.clone();
     let closing = state.closing.clone();
     let trusted = state.trusted_proxies.clone();
+    let lectures = state.lectures.follow(store.clone());
     listen::serve(listener, app(state, dist), limits, trusted, async move {
         shutdown.await;
         closing.send_replace(true);
     })
     .await;
+    lectures.abort();
     store.close().await;
     Ok(())
 }

@@ -25,11 +25,13 @@ use bazar_api::center::{
     Payout, PayoutRequest, PickList, StatusChange, WeekSales,
 };
 use bazar_api::seller::{Money, NewListing, Prepare};
+use bazar_api::tutor::{LectureState, LectureStep};
 use bazar_api::{Family, FamilyPage, Localized, OrderRequest, OrderStatus, Product, Trace, Tracking, Zone};
 
 pub use postgres::fresh_database;
 pub use types::{
-    Account, CollectOutcome, CreateAccountError, DecisionOutcome, Placement, ProductFilter, StatusOutcome,
+    Account, CollectOutcome, CreateAccountError, DecisionOutcome, LectureLimits, LectureMove, LectureReport,
+    Placement, ProductFilter, StatusOutcome,
 };
 
 /// The weekly start, written once. What product `p` has available when
@@ -71,6 +73,8 @@ macro_rules! query_modules {
         mod catalog;
         #[path = "center.rs"]
         mod center;
+        #[path = "lectures.rs"]
+        mod lectures;
         #[path = "narration.rs"]
         mod narration;
         #[path = "orders.rs"]
@@ -84,6 +88,10 @@ macro_rules! query_modules {
     };
 }
 use query_modules;
+
+/// Changes to lecture rooms a server keeps for its event streams to read;
+/// a stream that falls further behind reads every room again.
+const LECTURE_CHANGES: usize = 1024;
 
 /// What a store call fails with. Only the store names the database's crate.
 pub type Error = sqlx::Error;
@@ -182,6 +190,16 @@ impl Store {
         }
     }
 
+    /// Every change to a lecture room, committed by this server or (on
+    /// PostgreSQL) another: its code, or an empty text when some may have
+    /// been missed.
+    pub fn lecture_changes(&self) -> tokio::sync::broadcast::Receiver<String> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.lecture_changes(),
+            Backend::Postgres(s) => s.lecture_changes(),
+        }
+    }
+
     /// Writes a consistent copy of a SQLite database to `to` (which must
     /// not exist) while writers go on. A PostgreSQL database is copied with
     /// its own `pg_dump` (see README.md).
@@ -248,6 +266,11 @@ interface! {
     earnings(hub_id: i64, month: &str) -> sqlx::Result<Vec<FamilyEarnings>>;
     record_payout(hub_id: i64, request: &PayoutRequest, actor: &str) -> sqlx::Result<Option<Payout>>;
     overview(hub_id: i64, weeks: u32) -> sqlx::Result<Vec<WeekSales>>;
+    // lectures.rs
+    open_lecture(trainer_id: i64, hub_id: i64, start: LectureStep, limits: LectureLimits) -> sqlx::Result<Option<LectureState>>;
+    lecture(code: &str, limits: LectureLimits) -> sqlx::Result<Option<LectureState>>;
+    move_lecture(code: &str, trainer_id: i64, to: LectureStep, limits: LectureLimits) -> sqlx::Result<LectureMove>;
+    lecture_report(code: &str, phone: &str, done: Option<(u32, u32)>, limits: LectureLimits) -> sqlx::Result<LectureReport>;
     // narration.rs
     save_narration(hub_id: i64, clip: &str, lang: &str, mime: &str, audio: &[u8], trainer: i64) -> sqlx::Result<()>;
     narration_bytes_besides(hub_id: i64, clip: &str, lang: &str) -> sqlx::Result<u64>;

@@ -101,7 +101,9 @@ pub struct Store {
     catalog_version: CatalogVersion,
     /// The order writer's queue (group commit, see `orders.rs`).
     orders: tokio::sync::mpsc::Sender<orders::Job>,
-    /// The task that follows the other servers' catalog changes.
+    /// Lecture rooms changed (see `lectures.rs`).
+    lecture_changes: tokio::sync::broadcast::Sender<String>,
+    /// The task that follows the other servers' changes.
     follower: Option<Arc<tokio::task::AbortHandle>>,
 }
 
@@ -113,7 +115,11 @@ impl Store {
         let store = Store::open_existing(url).await?;
         sqlx::migrate!("./migrations/postgres").run(&store.pool).await?;
         seed::seed_if_empty(&store, current_week()).await?;
-        let follower = tokio::spawn(follow_catalog(store.pool.clone(), store.catalog_version.clone()));
+        let follower = tokio::spawn(follow(
+            store.pool.clone(),
+            store.catalog_version.clone(),
+            store.lecture_changes.clone(),
+        ));
         Ok(Store {
             follower: Some(Arc::new(follower.abort_handle())),
             ..store
@@ -135,6 +141,7 @@ impl Store {
             pool,
             catalog_version,
             orders,
+            lecture_changes: tokio::sync::broadcast::channel(LECTURE_CHANGES).0,
             follower: None,
         })
     }
@@ -149,6 +156,13 @@ impl Store {
         let mut tx = pool.begin().await?;
         sqlx::query(WRITE_LOCK).execute(&mut *tx).await?;
         Ok(tx)
+    }
+
+    /// Room `code` changed; call after the change is committed. Every
+    /// server's streams hear it by notification, this one's too, so that
+    /// each hears each change once.
+    fn lecture_changed(&self, code: &str) {
+        announce(&self.pool, LECTURE_CHANNEL, code);
     }
 
     pub fn catalog_version(&self) -> u64 {
@@ -176,60 +190,79 @@ impl Store {
     }
 }
 
-/// The channel a commit that changes the catalog is announced on.
+/// The channels commits are announced on: the catalog changed; a lecture
+/// room changed (the payload is its code).
 const CATALOG_CHANNEL: &str = "bazar_catalog";
+const LECTURE_CHANNEL: &str = "bazar_lecture";
 
 /// Moves this server's catalog version on after a commit of its own, and
-/// tells the other servers (a notification sent outside the transaction,
-/// after its commit).
+/// tells the other servers.
 fn catalog_changed(pool: &sqlx::PgPool, version: &CatalogVersion) {
     version.bump();
-    let pool = pool.clone();
+    announce(pool, CATALOG_CHANNEL, "");
+}
+
+/// Tells every server (this one too) of a commit: a notification sent
+/// after the commit, outside its transaction.
+fn announce(pool: &sqlx::PgPool, channel: &'static str, payload: &str) {
+    let (pool, payload) = (pool.clone(), payload.to_string());
     tokio::spawn(async move {
-        if let Err(e) = sqlx::query("SELECT pg_notify($1, '')")
-            .bind(CATALOG_CHANNEL)
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
             .execute(&pool)
             .await
         {
-            tracing::warn!(error = %e, "could not tell the other servers the catalog changed");
+            tracing::warn!(error = %e, channel, "could not tell the other servers of a change");
         }
     });
 }
 
-/// Moves the catalog version on whenever any server announces a change
-/// (its own included), and whenever the listening connection was lost and
-/// so may have missed one: a cached catalog is never older than the last
-/// announced commit by more than the notification's trip.
-async fn follow_catalog(pool: sqlx::PgPool, version: CatalogVersion) {
+/// Follows what every server announces (this one's own included): moves the
+/// catalog version on, and passes lecture rooms' codes to this server's
+/// streams. When the listening connection was lost, and so may have missed
+/// a notification, both are told that anything may have changed.
+async fn follow(
+    pool: sqlx::PgPool,
+    version: CatalogVersion,
+    lectures: tokio::sync::broadcast::Sender<String>,
+) {
+    let missed = || {
+        version.bump();
+        let _ = lectures.send(String::new());
+    };
     loop {
         let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
             Ok(listener) => listener,
             Err(_) if pool.is_closed() => return,
             Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for catalog changes; trying again");
+                tracing::warn!(error = %e, "cannot listen for other servers' changes; trying again");
                 tokio::time::sleep(Duration::from_secs(1)).await;
                 continue;
             }
         };
-        if listener.listen(CATALOG_CHANNEL).await.is_err() {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        version.bump();
-        loop {
-            match listener.try_recv().await {
-                // A change announced, or the connection lost and made again.
-                Ok(Some(_)) | Ok(None) => version.bump(),
-                Err(_) => break,
-            }
-            if pool.is_closed() {
-                return;
+        if listener
+            .listen_all([CATALOG_CHANNEL, LECTURE_CHANNEL])
+            .await
+            .is_ok()
+        {
+            missed();
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(n)) if n.channel() == LECTURE_CHANNEL => {
+                        let _ = lectures.send(n.payload().to_string());
+                    }
+                    Ok(Some(_)) => version.bump(),
+                    // The connection was lost and is made again.
+                    Ok(None) => missed(),
+                    Err(_) => break,
+                }
             }
         }
         if pool.is_closed() {
             return;
         }
-        version.bump();
+        missed();
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }

@@ -73,6 +73,8 @@ pub struct Store {
     catalog_version: CatalogVersion,
     /// The order writer's queue (group commit, see `orders.rs`).
     orders: tokio::sync::mpsc::Sender<orders::Job>,
+    /// Lecture rooms changed (see `lectures.rs`).
+    lecture_changes: tokio::sync::broadcast::Sender<String>,
 }
 
 impl Store {
@@ -111,6 +113,7 @@ impl Store {
             pool,
             catalog_version,
             orders,
+            lecture_changes: tokio::sync::broadcast::channel(LECTURE_CHANGES).0,
         })
     }
 
@@ -124,6 +127,11 @@ impl Store {
     /// Starts the order writer's transaction (see `orders.rs`).
     async fn begin_orders(pool: &sqlx::Pool<Db>) -> sqlx::Result<sqlx::Transaction<'static, Db>> {
         pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
+    /// Room `code` changed; call after the change is committed.
+    fn lecture_changed(&self, code: &str) {
+        let _ = self.lecture_changes.send(code.to_string());
     }
 
     pub fn catalog_version(&self) -> u64 {

@@ -93,3 +93,34 @@ pub enum Placement {
     /// the shop (see `bazar_api::order::hoarding`); nothing was taken.
     Hoarding(Vec<order::Hoarding>),
 }
+
+/// What bounds the live lectures (see `crate::lecture`).
+#[derive(Debug, Clone, Copy)]
+pub struct LectureLimits {
+    /// Rooms one trainer may have open; opening another closes their oldest.
+    pub per_trainer: usize,
+    /// Rooms open in all.
+    pub rooms: usize,
+    /// Phones counted in one room.
+    pub phones: usize,
+    /// A room closes this many hours after its trainer last moved it.
+    pub hours: u32,
+}
+
+/// What became of a trainer's move.
+#[derive(Debug)]
+pub enum LectureMove {
+    Moved(bazar_api::tutor::LectureState),
+    NotFound,
+    /// Another trainer's room.
+    NotTrainer,
+}
+
+/// What became of a phone's report.
+#[derive(Debug)]
+pub enum LectureReport {
+    Counted(bazar_api::tutor::LectureState),
+    NotFound,
+    /// The room counts as many phones as it may.
+    Full,
+}

@@ -298,5 +298,12 @@ async fn phones_follow_the_trainers_lecture_live() {
         404
     );
     assert_eq!(server.get("/api/lectures/abcd/events").await.status(), 404);
+
+    // The room is in the database: a restarted server goes on with it.
+    let data = server.stop().await;
+    let server = TestServer::start_in(data).await;
+    let mut after = follow(&server, &format!("/api/lectures/{code}/events"));
+    let now = next(&mut after).await;
+    assert_eq!((now.lesson, now.step, now.joined, now.finished), (1, 3, 1, 1));
     server.stop().await;
 }
