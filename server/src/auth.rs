@@ -1,7 +1,6 @@
 //! Signing in and out, sessions in an HttpOnly cookie, the role checks every
 //! protected route makes, password hashing, and the cross-site request guard.
 
-use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -221,21 +220,39 @@ fn device_cookie(token: &str, secure: bool) -> HeaderValue {
     .expect("a cookie of hex digits is a valid header")
 }
 
-/// The attempts a password sign-in counted before hashing; given back when
-/// it succeeds.
-struct Reserved<'a> {
-    state: &'a AppState,
-    client: IpAddr,
-    account: Option<(String, IpAddr)>,
+/// How long sign-in attempts count (seconds), and how many may fail in it:
+/// from one address, and on one username from one address. Failures on one
+/// username from anywhere past [`ACCOUNT_FAILURES_BEFORE_SLOW_DOWN`] slow
+/// it down. Counted in the database, so every server counts the same.
+const ATTEMPT_WINDOW: i64 = 15 * 60;
+const FAILURES_PER_ADDRESS: u32 = 10;
+const FAILURES_PER_ACCOUNT_ADDRESS: u32 = 5;
+
+fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
-impl Reserved<'_> {
-    fn release(self) {
-        self.state.sign_in_failures.release(&self.client);
-        if let Some(pair) = &self.account {
-            self.state.account_address_failures.release(pair);
-        }
+/// Counts an attempt on each of `keys` before it is made (given back with
+/// [`give_back`] when it succeeds), or refuses it with 429.
+async fn reserve(state: &AppState, keys: Vec<(String, u32)>) -> Result<Vec<i64>, AppError> {
+    if !state.rate_limits {
+        return Ok(Vec::new());
     }
+    state
+        .store
+        .reserve_attempts(&keys, now_seconds(), ATTEMPT_WINDOW)
+        .await?
+        .map_err(|retry_after| AppError::TooManyRequests { retry_after })
+}
+
+/// Gives back the attempts [`reserve`] counted: the sign-in succeeded.
+async fn give_back(state: &AppState, reserved: &[i64]) -> Result<(), AppError> {
+    if !reserved.is_empty() {
+        state.store.release_attempts(reserved).await?;
+    }
+    Ok(())
 }
 
 /// Signs an operator or trainer in with a username and password.
@@ -273,25 +290,27 @@ pub async fn sign_in(
         _ => false,
     };
 
-    state.sign_in_failures.reserve(client).map_err(too_many)?;
-    let mut reserved = Reserved {
-        state: &state,
-        client,
-        account: None,
-    };
+    let mut keys = vec![(format!("address:{client}"), FAILURES_PER_ADDRESS)];
     if !known_device {
-        let pair = (username.clone(), client);
-        if let Err(wait) = state.account_address_failures.reserve(pair.clone()) {
-            reserved.release();
-            return Err(too_many(wait));
-        }
-        reserved.account = Some(pair);
-        if state.account_failures.used(&username) >= ACCOUNT_FAILURES_BEFORE_SLOW_DOWN {
-            tokio::time::sleep(SLOW_DOWN).await;
-        }
+        keys.push((
+            format!("account-address:{username} {client}"),
+            FAILURES_PER_ACCOUNT_ADDRESS,
+        ));
+    }
+    let reserved = reserve(&state, keys).await?;
+    let account_key = format!("account:{username}");
+    if !known_device
+        && state.rate_limits
+        && state
+            .store
+            .attempts(&account_key, now_seconds(), ATTEMPT_WINDOW)
+            .await?
+            >= ACCOUNT_FAILURES_BEFORE_SLOW_DOWN
+    {
+        tokio::time::sleep(SLOW_DOWN).await;
     }
     let Ok(Ok(hashing)) = tokio::time::timeout(HASH_WAIT, state.hashing.clone().acquire_owned()).await else {
-        reserved.release();
+        give_back(&state, &reserved).await?;
         return Err(too_many(1));
     };
     let (id, hash) = match found {
@@ -302,7 +321,7 @@ pub async fn sign_in(
     drop(hashing);
     match (id, verified) {
         (Some(id), true) => {
-            reserved.release();
+            give_back(&state, &reserved).await?;
             let mut response = start(&state, &headers, id, None, STAFF_HOURS).await?;
             if !known_device {
                 let token = random_secret();
@@ -315,7 +334,9 @@ pub async fn sign_in(
             Ok(response)
         }
         _ => {
-            let _ = state.account_failures.check(username);
+            if state.rate_limits {
+                state.store.record_attempt(&account_key, now_seconds()).await?;
+            }
             tracing::info!(ip = %client, "failed sign-in");
             Err(AppError::Unauthorized)
         }
@@ -343,10 +364,7 @@ pub async fn key_card_sign_in(
     headers: HeaderMap,
     JsonBody(request): JsonBody<KeyCardSignIn>,
 ) -> Result<Response, AppError> {
-    state
-        .sign_in_failures
-        .reserve(client)
-        .map_err(|retry_after| AppError::TooManyRequests { retry_after })?;
+    let reserved = reserve(&state, vec![(format!("address:{client}"), FAILURES_PER_ADDRESS)]).await?;
     let token = request.token.trim().to_ascii_lowercase();
     let card = if token.len() == 64 {
         state.store.key_card(&hash_token(&token)).await?
@@ -355,7 +373,7 @@ pub async fn key_card_sign_in(
     };
     match card {
         Some((account, card)) => {
-            state.sign_in_failures.release(&client);
+            give_back(&state, &reserved).await?;
             start(&state, &headers, account, Some(card), FAMILY_HOURS).await
         }
         None => Err(AppError::Unauthorized),

@@ -21,7 +21,6 @@ pub mod store;
 pub mod tutor;
 pub mod web;
 
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,14 +61,9 @@ pub struct Shared {
     pub trace_limiter: Arc<limit::RateLimiter>,
     /// Order placements per address.
     pub order_limiter: Arc<limit::RateLimiter>,
-    /// Failed sign-ins (passwords and key cards) per address, counted
-    /// before the password is hashed.
-    pub sign_in_failures: Arc<limit::RateLimiter>,
-    /// Failed password sign-ins per username and address.
-    pub account_address_failures: Arc<limit::RateLimiter<(String, IpAddr)>>,
-    /// Failed password sign-ins per username, from any address: past the
-    /// limit, sign-ins from devices the account never used are slowed down.
-    pub account_failures: Arc<limit::RateLimiter<String>>,
+    /// Whether the limits are on: sign-in attempts are counted in the
+    /// database (shared by every server, see `auth.rs`), the others here.
+    pub rate_limits: bool,
     /// Passwords hashed at once (each takes 19 MiB for a moment).
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Room look-ups and joins per address that found no room (codes
@@ -114,15 +108,12 @@ impl AppState {
     pub fn new(store: Store, rate_limits: bool) -> AppState {
         let limiter = |n, window| Arc::new(limit::RateLimiter::new(n, window, rate_limits));
         let minute = Duration::from_secs(60);
-        let quarter_hour = Duration::from_secs(15 * 60);
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         AppState(Arc::new(Shared {
             store,
             trace_limiter: limiter(30, minute),
             order_limiter: limiter(30, minute),
-            sign_in_failures: limiter(10, quarter_hour),
-            account_address_failures: Arc::new(limit::RateLimiter::new(5, quarter_hour, rate_limits)),
-            account_failures: Arc::new(limit::RateLimiter::new(50, quarter_hour, rate_limits)),
+            rate_limits,
             hashing: Arc::new(tokio::sync::Semaphore::new(cores)),
             room_limiter: limiter(60, minute),
             photo_uploads: Arc::new(limit::RateLimiter::new(

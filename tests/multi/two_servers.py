@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Two servers, one PostgreSQL database: orders stay exactly-once and stock
-never oversells when two bazar-server processes share a database.
+never oversells when two bazar-server processes share a database, and a
+lecture opened on one is followed live on the other.
 
 Each scenario gets a fresh database on the cluster (CREATE DATABASE through
 psql) and two servers, A and B, started on it; it prints one line, or stops
@@ -28,13 +29,23 @@ the run with a message saying what broke (exit status 1).
      orders on A and on B answer the identical bytes. At the end every
      acknowledged order is replayed once more. Totals are printed: orders
      acknowledged, resent, lost (must be 0) and duplicated (must be 0).
+  5. lecture across servers: a trainer account is made with
+     `SERVER_BINARY --db URL create-account`, signs in on A and opens a
+     lecture there (lesson 1, step 0); a phone follows its events stream
+     (server-sent events) on B and joins on B. B's stream shows the first
+     state at once and joined 1 after the join; the trainer moves to steps
+     1, 2 and 3 on A, and B's stream shows each within 1.0 s of its POST.
+     Then A is killed (SIGKILL) and restarted, the trainer moves to step 4
+     on it with the same session cookie (sessions live in the database), and
+     B's stream shows that within 1.0 s too: a restart doesn't end a
+     lecture. The slowest follow is printed.
 
 Every order has a phone number of its own (orders paid on delivery are
 limited to 3 open per phone), so an order row's phone names the one body it
 came from. Weekly products are made stock products in scenario 4, so a week
 turning during the run can't reset them.
 
-Usage: two_servers.py SERVER_BINARY --pg URL [--loops N] [--seed S] [--clients N] [--only 1,2,3,4]
+Usage: two_servers.py SERVER_BINARY --pg URL [--loops N] [--seed S] [--clients N] [--only 1,2,3,4,5]
 
 URL is a postgres:// URL of a database (e.g. bazar) on a throwaway cluster
 where the script may create databases; nothing is dropped. E.g.:
@@ -54,6 +65,7 @@ import http.client
 import itertools
 import json
 import os
+import queue
 import random
 import shutil
 import signal
@@ -572,6 +584,233 @@ def check_orders(db, servers, sent, answers, start_stock, loop):
     return len(lost), duplicated
 
 
+# --- 5. lecture across servers ---------------------------------------------
+
+LECTURE_HUB = "yultuz-bagh"
+LECTURE_TRAINER = "lecture.trainer"
+LECTURE_PHONE = "phone-0001-abcd"
+SESSION_COOKIE = "bazar_session"
+
+
+def call(server, method, path, body=None, cookie=None, timeout=10):
+    """(status, body text, headers) of a request to `server`, sent as from
+    the site itself; a Failure when no answer came."""
+    headers = {"Sec-Fetch-Site": "same-origin"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if cookie is not None:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(
+        server.url(path), data=None if body is None else json.dumps(body).encode(),
+        method=method, headers=headers)
+    try:
+        with OPENER.open(request, timeout=timeout) as r:
+            return r.status, r.read().decode(errors="replace"), r.headers
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode(errors="replace"), e.headers
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError, TimeoutError) as e:
+        raise Failure(f"{method} {path} on {server.name}: no answer ({e})")
+
+
+def json_object(text, what):
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    check(isinstance(value, dict), f"{what} is not a JSON object: {text[:300]}")
+    return value
+
+
+def create_trainer(binary, db, username):
+    """Makes a trainer account of the demo hub with the server's
+    create-account command; its password."""
+    env = dict(os.environ, RUST_LOG="warn")
+    command = [binary, "--db", db, "create-account", "--role", "trainer", "--hub", LECTURE_HUB,
+               "--username", username]
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise Failure("create-account took over 60 s")
+    check(done.returncode == 0,
+          f"create-account --role trainer --username {username} failed (exit {done.returncode}):\n"
+          f"{(done.stdout + done.stderr).strip()}")
+    for line in done.stdout.splitlines():
+        if line.startswith("Password (shown only now):"):
+            password = line.split(":", 1)[1].strip()
+            check(password, "create-account printed an empty password")
+            return password
+    raise Failure(f"create-account printed no 'Password (shown only now):' line:\n{done.stdout.strip()}")
+
+
+def sign_in(server, username, password):
+    """Signs `username` in on `server`; the session cookie, as `name=value`
+    for a Cookie header."""
+    status, text, headers = call(server, "POST", "/api/auth/sign-in",
+                                 {"username": username, "password": password})
+    check(status == 200, f"sign-in of {username} on {server.name} answered {status}, expected 200: {text[:300]}")
+    set_cookies = headers.get_all("Set-Cookie") or []
+    for value in set_cookies:
+        pair = value.split(";", 1)[0].strip()
+        if pair.startswith(SESSION_COOKIE + "=") and len(pair) > len(SESSION_COOKIE) + 1:
+            return pair
+    raise Failure(f"sign-in on {server.name} set no {SESSION_COOKIE} cookie; Set-Cookie: {set_cookies}")
+
+
+class LectureEvents:
+    """A lecture's event stream on a server, as a phone follows it, read by
+    a thread of its own: each event's (time received, LectureState) goes
+    into a queue; a broken stream puts (time, exception), its end (time, None)."""
+
+    def __init__(self, server, code):
+        self.server, self.code = server, code
+        self.queue = queue.Queue()
+        self.closing = threading.Event()
+        self.last = None  # the last state taken from the queue
+        path = f"/api/lectures/{code}/events"
+        try:
+            # Keep-alives come every 15 s, well within the timeout.
+            self.response = OPENER.open(server.url(path), timeout=60)
+        except urllib.error.HTTPError as e:
+            raise Failure(f"GET {path} on {server.name} answered {e.code}, expected 200: "
+                          f"{e.read().decode(errors='replace')[:300]}")
+        except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError, TimeoutError) as e:
+            raise Failure(f"GET {path} on {server.name}: no answer ({e})")
+        kind = self.response.headers.get("Content-Type", "")
+        if not kind.startswith("text/event-stream"):
+            self.response.close()
+            raise Failure(f"GET {path} on {server.name} is {kind!r}, not text/event-stream")
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self):
+        data = []
+        try:
+            while True:
+                line = self.response.readline()
+                if not line:
+                    break
+                line = line.decode().rstrip("\r\n")
+                if line == "":
+                    if data:
+                        self.queue.put((time.monotonic(), json.loads("\n".join(data))))
+                        data = []
+                elif line.startswith("data:"):
+                    value = line[len("data:"):]
+                    data.append(value[1:] if value.startswith(" ") else value)
+                # Comments (keep-alives), event:, id: and retry: lines are skipped.
+        except Exception as e:  # noqa: BLE001 - handed to the main thread
+            if not self.closing.is_set():
+                self.queue.put((time.monotonic(), e))
+            return
+        if not self.closing.is_set():
+            self.queue.put((time.monotonic(), None))
+
+    def next_event(self, deadline):
+        """The next event's (time received, state), or None when none came
+        by `deadline` (time.monotonic())."""
+        try:
+            when, state = self.queue.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            return None
+        where = f"{self.server.name}'s event stream of room {self.code}"
+        check(not isinstance(state, Exception), f"{where} broke: {state!r}")
+        check(state is not None, f"{where} ended")
+        check(isinstance(state, dict) and state.get("code") == self.code,
+              f"{where} sent an event that is not this room's state: {state!r}")
+        self.last = state
+        return when, state
+
+    def wait_for(self, wanted, what, since, within):
+        """The time, after `since`, at which the stream showed a state for
+        which `wanted` holds; events in between are skipped. A Failure
+        unless it came within `within` seconds."""
+        while True:
+            got = self.next_event(since + within + 0.25)
+            if got is None:
+                raise Failure(f"{self.server.name}'s stream did not show {what} within {within} s "
+                              f"(last seen: {describe(self.last)})")
+            when, state = got
+            if wanted(state):
+                took = when - since
+                check(took <= within, f"{self.server.name}'s stream showed {what} after {took:.2f} s, "
+                                      f"expected within {within} s")
+                return took
+
+    def close(self):
+        """Ends the stream: its connection is shut down, which wakes the reader."""
+        self.closing.set()
+        try:
+            with socket.fromfd(self.response.fileno(), socket.AF_INET, socket.SOCK_STREAM) as s:
+                s.shutdown(socket.SHUT_RDWR)
+        except (OSError, ValueError, AttributeError):
+            pass  # already closed
+        self.thread.join(timeout=5)
+        self.response.close()
+
+
+def describe(state):
+    if state is None:
+        return "no event"
+    return (f"lesson {state.get('lesson')} step {state.get('step')}, joined {state.get('joined')}, "
+            f"blank {state.get('blank')}")
+
+
+def lecture_across_servers(a, b, db, within=1.0):
+    password = create_trainer(a.binary, db, LECTURE_TRAINER)
+    cookie = sign_in(a, LECTURE_TRAINER, password)
+    status, text, _ = call(a, "POST", "/api/lectures", {"lesson": 1, "step": 0}, cookie)
+    check(status == 201, f"POST /api/lectures on A answered {status}, expected 201: {text[:300]}")
+    lecture = json_object(text, "the new lecture")
+    state = lecture.get("state")
+    check(isinstance(state, dict), f"the new lecture has no state: {text[:300]}")
+    code = state.get("code")
+    check(isinstance(code, str) and len(code) == 8 and code.isdigit(),
+          f"the new lecture's room code {code!r} is not eight digits")
+    check((state.get("lesson"), state.get("step"), state.get("joined")) == (1, 0, 0),
+          f"the new lecture is at {describe(state)}, expected lesson 1 step 0, joined 0")
+    check(str(lecture.get("join_url", "")).endswith("#" + code),
+          f"the join URL {lecture.get('join_url')!r} doesn't name room {code}")
+
+    stream = LectureEvents(b, code)
+    try:
+        got = stream.next_event(time.monotonic() + 5)
+        check(got is not None, f"B's event stream of room {code} sent no first event within 5 s")
+        first = got[1]
+        check((first.get("lesson"), first.get("step"), first.get("joined")) == (1, 0, 0),
+              f"B's first event shows {describe(first)}, expected lesson 1 step 0, joined 0")
+
+        joining = time.monotonic()
+        status, text, _ = call(b, "POST", f"/api/lectures/{code}/join", {"phone": LECTURE_PHONE})
+        check(status == 204, f"the phone's join on B answered {status}, expected 204: {text[:300]}")
+        stream.wait_for(lambda s: s.get("joined") == 1, "joined 1 after the phone joined on B", joining, within)
+
+        follows = []
+
+        def move(step, when=""):
+            sent = time.monotonic()
+            status, text, _ = call(a, "POST", f"/api/lectures/{code}/step", {"lesson": 1, "step": step}, cookie)
+            check(status == 200, f"step {step} on A{when} answered {status}, expected 200: {text[:300]}")
+            moved = json_object(text, f"the answer to step {step} on A{when}")
+            check((moved.get("code"), moved.get("lesson"), moved.get("step")) == (code, 1, step),
+                  f"step {step} on A{when} answered {describe(moved)} of room {moved.get('code')}, "
+                  f"expected lesson 1 step {step} of room {code}")
+            follows.append(stream.wait_for(lambda s: (s.get("lesson"), s.get("step")) == (1, step),
+                                           f"lesson 1 step {step} posted on A{when}", sent, within))
+
+        for step in (1, 2, 3):
+            move(step)
+        a.kill()
+        a.start()
+        move(4, " after its restart")
+        check(stream.last.get("joined") == 1,
+              f"B's stream shows {stream.last.get('joined')} joined after A's restart, expected 1")
+    finally:
+        stream.close()
+    print(f"lecture across servers: room {code} opened on A, followed and joined on B; steps 1-3 moved on A "
+          f"and step 4 on A after a SIGKILL and restart (same session) each shown on B within "
+          f"{within * 1000:.0f} ms, worst {max(follows) * 1000:.0f} ms")
+
+
 # --- main -------------------------------------------------------------------
 
 SCENARIOS = {
@@ -579,6 +818,7 @@ SCENARIOS = {
     2: ("one_key", "one key, two servers"),
     3: ("catalog", "catalog follows"),
     4: ("crash", "crash loop over two servers"),
+    5: ("lecture", "lecture across servers"),
 }
 
 
@@ -589,7 +829,7 @@ def main():
     parser.add_argument("--loops", type=int, default=10)
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--only", default="1,2,3,4", help="the scenarios to run, e.g. 1,4")
+    parser.add_argument("--only", default="1,2,3,4,5", help="the scenarios to run, e.g. 1,4")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     binary = os.path.abspath(args.server)
@@ -622,8 +862,10 @@ def main():
                 one_key_two_servers(a, b, db)
             elif n == 3:
                 catalog_follows(a, b, db)
-            else:
+            elif n == 4:
                 crash_loop(a, b, db, args.loops, args.clients, seed)
+            else:
+                lecture_across_servers(a, b, db)
             a.stop()
             b.stop()
         ok = True

@@ -69,6 +69,8 @@ macro_rules! query_modules {
     () => {
         #[path = "accounts.rs"]
         mod accounts;
+        #[path = "attempts.rs"]
+        mod attempts;
         #[path = "catalog.rs"]
         mod catalog;
         #[path = "center.rs"]
@@ -247,6 +249,11 @@ interface! {
     hub_families(hub_id: i64) -> sqlx::Result<Vec<CenterFamily>>;
     issue_key_card(hub_id: i64, family_id: i64, issued_by: i64, token_hash: &str) -> sqlx::Result<Option<(CenterFamily, String)>>;
     revoke_key_cards(hub_id: i64, family_id: i64) -> sqlx::Result<bool>;
+    // attempts.rs
+    reserve_attempts(keys: &[(String, u32)], now: i64, window: i64) -> sqlx::Result<Result<Vec<i64>, u64>>;
+    release_attempts(ids: &[i64]) -> sqlx::Result<()>;
+    record_attempt(key: &str, now: i64) -> sqlx::Result<()>;
+    attempts(key: &str, now: i64, window: i64) -> sqlx::Result<u32>;
     // catalog.rs
     live_products(filter: &ProductFilter, week: i64) -> sqlx::Result<Vec<Product>>;
     live_product(id: i64, week: i64) -> sqlx::Result<Option<Product>>;

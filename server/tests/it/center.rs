@@ -501,6 +501,39 @@ async fn sessions_are_httponly_rotated_and_end_everywhere() {
     server.stop().await;
 }
 
+/// Sign-in failures are counted in the database: servers that share it
+/// allow the guesses of one, not one each.
+#[tokio::test]
+async fn servers_on_one_database_count_sign_in_failures_together() {
+    let first = TestServer::start().await;
+    let second = first.beside().await;
+    first
+        .staff(HUB, Role::Trainer, "shared.trainer", "shared-trainer-password")
+        .await;
+    let guess = json!({"username": "shared.trainer", "password": "guess"});
+    // Five failures on one name from one address, split over both servers.
+    for (n, server) in [&first, &second, &first, &second, &first].iter().enumerate() {
+        let response = server.browser().post("/api/auth/sign-in", &guess).await;
+        assert_eq!(response.status(), 401, "failure {n}");
+    }
+    for server in [&first, &second] {
+        let response = server
+            .browser()
+            .post(
+                "/api/auth/sign-in",
+                &json!({"username": "shared.trainer", "password": "shared-trainer-password"}),
+            )
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "the limit is one for both servers"
+        );
+    }
+    second.stop().await;
+    first.stop().await;
+}
+
 #[tokio::test]
 async fn failed_sign_ins_are_throttled_per_address_without_locking_a_family_out() {
     let server = TestServer::start().await;

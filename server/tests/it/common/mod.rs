@@ -189,6 +189,16 @@ impl TestServer {
         }
     }
 
+    /// A second server on this server's database (as several servers run
+    /// on one PostgreSQL), with a folder of its own.
+    pub async fn beside(&self) -> TestServer {
+        let data = Data {
+            dir: tempfile::tempdir().unwrap(),
+            db: self.db.clone(),
+        };
+        TestServer::start_with(data, true, |s| s).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
