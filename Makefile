@@ -11,12 +11,18 @@ export BAZAR_ADDR BAZAR_DB
 
 SERVER_BIN := $(CARGO_TARGET_DIR)/server/bazar-server
 
-.PHONY: run test soak bench setup setup-browser setup-postgres build app server clean
+.PHONY: run run-pg test soak bench setup setup-browser setup-postgres build app server clean
 
 ## Build the app and the server, then serve the shop on $(BAZAR_ADDR) (demo data in $(BAZAR_DB)).
 run: setup build
 	@echo "==> Serving Bazar on http://$(BAZAR_ADDR) (database $(BAZAR_DB)); Ctrl-C stops it"
 	@exec $(SERVER_BIN) --dist dist
+
+## The shop on PostgreSQL as several servers run it: two servers behind nginx on http://127.0.0.1:8080 (scripts/two-servers.sh).
+run-pg: setup build
+	@scripts/setup.sh --postgres
+	@scripts/setup.sh --bench
+	@scripts/two-servers.sh
 
 ## Every test: formatting, lints, unit, server, browser component and end-to-end tests, size guard.
 test: setup setup-browser setup-postgres
@@ -26,9 +32,10 @@ test: setup setup-browser setup-postgres
 soak: setup server
 	@python3 tests/crash/crash_loop.py $(SERVER_BIN) --loops 500
 
-## Measures the release build side by side (catalog vs nginx, durable orders vs raw SQLite commits).
+## Measures the release build side by side (catalog vs nginx, durable orders vs raw SQLite commits, and on PostgreSQL vs pgbench, one server and two behind nginx).
 bench: setup build
 	@scripts/setup.sh --bench
+	@scripts/setup.sh --postgres
 	@cd bench && { cmp -s package-lock.json node_modules/.package-lock.json.bazar 2>/dev/null \
 	  || { npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.package-lock.json.bazar; }; }
 	@python3 bench/bench.py

@@ -9,18 +9,28 @@
    durable single-row SQLite commits on the same disk; the ratio.
 3. Lighthouse 12.2.3 (mobile preset) on the shop's home, a product page,
    checkout and a tutor step (installed into bench/node_modules by make bench).
+4. PostgreSQL, on a throwaway cluster (scripts/pg-cluster.sh, durable
+   defaults: fsync on, synchronous_commit on) on the same disk: the raw rate
+   of durable single-row commits (pgbench, 32 clients); durable orders/s
+   with one server on a fresh database, and the ratio to pgbench's commits/s;
+   durable orders/s with two servers on one fresh database behind nginx
+   (upstream keepalive 64); the catalog through that nginx. Stock is checked
+   against the orders placed after each order load, as for SQLite. Needs
+   psql and pgbench (scripts/setup.sh --postgres).
 
 Prints one table and writes bench/results.json."""
 import json
 import os
 import pathlib
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 root = pathlib.Path(__file__).resolve().parent.parent
@@ -87,7 +97,242 @@ def raw_commits(path, seconds=3.0):
     return rate
 
 
+def seconds(duration):
+    """wrk's duration ("10s", "2m", "1h", or bare seconds) in seconds."""
+    match = re.match(r"([\d.]+)([smh]?)$", duration.strip())
+    if not match:
+        raise SystemExit(f"BENCH_DURATION={duration!r} is not a duration like 10s, 2m or 1h")
+    value, unit = match.groups()
+    return float(value) * {"": 1, "s": 1, "m": 60, "h": 3600}[unit]
+
+
+# --- PostgreSQL -------------------------------------------------------------
+
+def pg_tool(name):
+    """psql or pgbench: on PATH, or else where scripts/pg-cluster.sh finds the server."""
+    found = shutil.which(name)
+    if found:
+        return found
+    bindirs = []
+    if shutil.which("pg_config"):
+        done = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        if done.returncode == 0:
+            bindirs.append(done.stdout.strip())
+    versions = sorted(pathlib.Path("/usr/lib/postgresql").glob("*/bin"),
+                      key=lambda d: [int(p) if p.isdigit() else 0 for p in d.parent.name.split(".")])
+    bindirs += [str(d) for d in reversed(versions)]
+    for bindir in bindirs:
+        candidate = pathlib.Path(bindir) / name
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    raise SystemExit(f"{name} not found: the PostgreSQL measurements need psql and pgbench, which come with "
+                     f"Debian's postgresql; install them with scripts/setup.sh --postgres (make setup-postgres)")
+
+
+def psql(url, sql):
+    """The text of `sql`'s answer (unaligned, tuples only, fields split by '|')."""
+    done = subprocess.run([pg_tool("psql"), "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                          capture_output=True, text=True, timeout=120)
+    if done.returncode != 0:
+        raise SystemExit(f"psql failed (exit {done.returncode}) on: {sql}\n{done.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def fresh_database(url, name):
+    """Creates database `name` on the cluster of `url`; its URL."""
+    psql(url, f"CREATE DATABASE {name}")
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def pgbench_commits(url, script, clients=32, threads=2):
+    """pgbench's tps for `script` (one single-row INSERT a transaction)."""
+    cmd = [pg_tool("pgbench"), "-n", "-f", str(script), "-c", str(clients), "-j", str(threads),
+           "-T", str(max(1, round(seconds(DURATION)))), url]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"pgbench failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    out = done.stdout
+    tps = re.search(r"^tps = ([\d.]+) \(without initial connection time\)", out, re.M)
+    if not tps:
+        raise SystemExit(f"no tps in pgbench's output:\n{out}\n{done.stderr}")
+    processed = re.search(r"number of transactions actually processed: (\d+)", out)
+    failed = re.search(r"number of failed transactions: (\d+)", out)
+    latency = re.search(r"latency average = ([\d.]+) ms", out)
+    return {"commits_per_s": float(tps.group(1)),
+            "transactions": int(processed.group(1)) if processed else None,
+            "failed_transactions": int(failed.group(1)) if failed else None,
+            "latency_avg_ms": float(latency.group(1)) if latency else None}
+
+
+def start_server(db_url, port, uploads):
+    """A bazar-server on `db_url` (limits off), answering on `port`."""
+    env = {**os.environ, "BAZAR_RATE_LIMITS": "off", "RUST_LOG": "warn"}
+    proc = subprocess.Popen(
+        [server, "--addr", f"127.0.0.1:{port}", "--db", db_url, "--uploads", uploads, "--dist", root / "dist"],
+        env=env,
+    )
+    try:
+        end = time.time() + 60
+        while True:
+            if proc.poll() is not None:
+                raise SystemExit(f"bazar-server on {db_url} exited with {proc.returncode} while starting")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/products", timeout=5) as r:
+                    r.read()
+                return proc
+            except OSError as e:
+                if time.time() > end:
+                    raise SystemExit(f"bazar-server on {db_url} did not answer on port {port}: {e}")
+                time.sleep(0.1)
+    except BaseException:
+        stop(proc)
+        raise
+
+
+def stop(proc):
+    """SIGTERM, then SIGKILL after 20 s."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def proxy_conf(tmp, ports, listen):
+    """nginx in front of the servers on `ports`, listening on `listen`: its
+    configuration file, checked by nginx -t."""
+    servers = " ".join(f"server 127.0.0.1:{p};" for p in ports)
+    conf = tmp / "nginx-pg.conf"
+    conf.write_text(
+        f"""worker_processes auto; daemon off; pid {tmp}/nginx-pg.pid; error_log {tmp}/nginx-pg.err;
+events {{ worker_connections 1024; }}
+http {{ access_log off;
+  upstream bazar {{ {servers} keepalive 64; }}
+  server {{ listen 127.0.0.1:{listen};
+    location / {{ proxy_pass http://bazar; proxy_http_version 1.1;
+      proxy_set_header Connection ""; proxy_set_header Host $http_host; }} }} }}
+"""
+    )
+    checked = subprocess.run(["nginx", "-t", "-q", "-c", conf, "-p", tmp], capture_output=True, text=True)
+    if checked.returncode != 0:
+        raise SystemExit(f"nginx -t failed on {conf}:\n{checked.stderr}")
+    return conf
+
+
+def pg_orders(db_url, base):
+    """The SQLite measurement's order load on PostgreSQL: product 1 made a stock
+    product with plenty in stock, wrk + order.lua to `base`, 32 clients; stock
+    checked against the orders placed."""
+    psql(db_url, "UPDATE product SET capacity = 'stock', available = 1000000000 WHERE id = 1")
+    before = int(psql(db_url, "SELECT COUNT(*) FROM customer_order"))
+    start = time.perf_counter()
+    orders = wrk(base, 32, script=root / "bench/order.lua", args=["--", "1"])
+    elapsed = time.perf_counter() - start
+    placed = int(psql(db_url, "SELECT COUNT(*) FROM customer_order")) - before
+    left = int(psql(db_url, "SELECT available FROM product WHERE id = 1"))
+    assert placed > 0, f"no orders were placed on {db_url}"
+    assert left == 1_000_000_000 - placed, "stock must match the orders placed"
+    return {"clients": 32, "orders": placed, "orders_per_s": placed / seconds(DURATION),
+            "p50_ms": orders["p50_ms"], "p99_ms": orders["p99_ms"],
+            "wrk_requests_per_s": orders["requests_per_s"], "wall_s": elapsed}
+
+
+def postgres():
+    """The PostgreSQL measurements (docstring, 4.); their results entries."""
+    for tool in ("psql", "pgbench"):
+        pg_tool(tool)
+    results = []
+    with tempfile.TemporaryDirectory(dir=root / "target", ignore_cleanup_errors=True) as tmp:
+        tmp = pathlib.Path(tmp)
+        # The cluster's server runs as postgres (when started by root), nginx's
+        # workers as another user: both must reach into this folder.
+        os.chmod(tmp, 0o755)
+        cluster = tmp / "pg"
+        cluster.mkdir()
+        # The durable defaults, whatever the caller's environment says.
+        env = {k: v for k, v in os.environ.items() if k != "PG_SETTINGS"}
+        try:
+            started = subprocess.run([root / "scripts/pg-cluster.sh", "start", cluster], env=env,
+                                     capture_output=True, text=True)
+            if started.returncode != 0:
+                raise SystemExit(f"scripts/pg-cluster.sh start failed (exit {started.returncode}); "
+                                 f"scripts/setup.sh --postgres installs the server:\n{started.stderr}")
+            url = started.stdout.strip()
+            fsync, sync_commit, wal_sync, version = psql(
+                url, "SELECT current_setting('fsync'), current_setting('synchronous_commit'), "
+                     "current_setting('wal_sync_method'), current_setting('server_version')").split("|")
+            assert (fsync, sync_commit) == ("on", "on"), f"not durable: fsync={fsync} synchronous_commit={sync_commit}"
+            settings = {"postgresql": version, "fsync": fsync, "synchronous_commit": sync_commit,
+                        "wal_sync_method": wal_sync, "duration": DURATION}
+
+            # Raw durable single-row commits: pgbench, 32 clients, 2 threads.
+            psql(url, "CREATE TABLE bench_commit (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, v INTEGER NOT NULL)")
+            script = tmp / "commit.sql"
+            script.write_text("INSERT INTO bench_commit (v) VALUES (1);\n")
+            raw = pgbench_commits(url, script)
+            results.append({"measurement": "pg_raw_commits", **raw,
+                            "pgbench": {"clients": 32, "threads": 2, "no_vacuum": True,
+                                        "script": "INSERT INTO bench_commit (v) VALUES (1);"},
+                            **settings})
+
+            # Durable orders, one server on a fresh database.
+            db_one = fresh_database(url, "bench_orders_1_server")
+            port = free_port()
+            proc = start_server(db_one, port, tmp / "uploads-1")
+            try:
+                one = pg_orders(db_one, f"http://127.0.0.1:{port}")
+            finally:
+                stop(proc)
+            results.append({"measurement": "pg_durable_orders_1_server", **one, "servers": 1,
+                            "raw_durable_commits_per_s": raw["commits_per_s"],
+                            "ratio_to_raw_commits": one["orders_per_s"] / raw["commits_per_s"],
+                            "rate_limits": "off", **settings})
+
+            # Two servers on one fresh database, behind nginx.
+            db_two = fresh_database(url, "bench_orders_2_servers")
+            ports = [free_port(), free_port()]
+            uploads = tmp / "uploads-2"  # shared, as two servers behind one proxy would
+            procs = []
+            try:
+                # One at a time: the first migrates and seeds the empty database.
+                for p in ports:
+                    procs.append(start_server(db_two, p, uploads))
+                nginx_port = free_port()
+                conf = proxy_conf(tmp, ports, nginx_port)
+                nginx = subprocess.Popen(["nginx", "-c", conf, "-p", tmp])
+                try:
+                    front = f"http://127.0.0.1:{nginx_port}"
+                    body = wait_for(f"{front}/api/products")
+                    # The catalog first, before the orders change it (as for SQLite).
+                    catalog = wrk(f"{front}/api/products", 32)
+                    two = pg_orders(db_two, front)
+                finally:
+                    stop(nginx)
+            finally:
+                for proc in procs:
+                    stop(proc)
+            proxy = {"servers": 2, "proxy": "nginx", "nginx_worker_processes": "auto", "upstream_keepalive": 64,
+                     "rate_limits": "off"}
+            results.append({"measurement": "pg_durable_orders_2_servers", **two, **proxy,
+                            "raw_durable_commits_per_s": raw["commits_per_s"],
+                            "ratio_to_raw_commits": two["orders_per_s"] / raw["commits_per_s"], **settings})
+            results.append({"measurement": "pg_catalog_2_servers_nginx", "bytes": len(body), "connections": 32,
+                            **{k: v for k, v in catalog.items() if k != "raw"}, **proxy, **settings})
+        finally:
+            stopped = subprocess.run([root / "scripts/pg-cluster.sh", "stop", cluster], env=env,
+                                     capture_output=True, text=True)
+            if stopped.returncode != 0:
+                print(f"warning: scripts/pg-cluster.sh stop {cluster} failed:\n{stopped.stderr}", file=sys.stderr)
+    return results
+
+
 def main():
+    # The PostgreSQL measurements come last: find their tools before anything runs.
+    for tool in ("psql", "pgbench"):
+        pg_tool(tool)
     results = []
     with tempfile.TemporaryDirectory(dir=root / "target") as tmp:
         tmp = pathlib.Path(tmp)
@@ -150,7 +395,7 @@ http {{ access_log off; default_type application/json;
             left = check.execute("SELECT available FROM product WHERE id = 1").fetchone()[0]
             check.close()
             assert left == 1_000_000_000 - placed, "stock must match the orders placed"
-            order_rate = placed / float(DURATION.rstrip("s"))
+            order_rate = placed / seconds(DURATION)
             raw = raw_commits(tmp / "raw.db")
             results.append({"measurement": "durable_orders", "clients": 32, "orders": placed,
                             "orders_per_s": order_rate, "p50_ms": orders["p50_ms"], "p99_ms": orders["p99_ms"],
@@ -161,11 +406,14 @@ http {{ access_log off; default_type application/json;
             proc.wait()
 
     results.extend(lighthouse)
+    # 4. PostgreSQL, after the SQLite measurements (its server has stopped).
+    results.extend(postgres())
 
     (root / "bench/results.json").write_text(json.dumps(
         {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results}, indent=2) + "\n")
 
-    catalog, durable = results[0], results[1]
+    by = {r["measurement"]: r for r in results if r["measurement"] != "lighthouse"}
+    catalog, durable = by["catalog_throughput"], by["durable_orders"]
     print()
     print(f"{'measurement':<34}{'value':>16}{'p50 ms':>10}{'p99 ms':>10}{'target':>18}")
     print("-" * 88)
@@ -178,11 +426,21 @@ http {{ access_log off; default_type application/json;
           f"{durable['p50_ms']:>10.2f}{durable['p99_ms']:>10.2f}{'>= 1,000':>18}")
     print(f"{'raw durable SQLite commits/s':<34}{durable['raw_durable_commits_per_s']:>16,.0f}")
     print(f"{'orders/s to raw commits/s':<34}{durable['ratio_to_raw_commits']:>16.2f}")
-    if results[2:]:
+    raw, one = by["pg_raw_commits"], by["pg_durable_orders_1_server"]
+    two, pg_catalog = by["pg_durable_orders_2_servers"], by["pg_catalog_2_servers_nginx"]
+    print(f"{'pg raw durable commits/s (pgbench)':<34}{raw['commits_per_s']:>16,.0f}")
+    print(f"{'pg orders/s, 1 server':<34}{one['orders_per_s']:>16,.0f}{one['p50_ms']:>10.2f}{one['p99_ms']:>10.2f}")
+    print(f"{'pg orders/s to raw commits/s':<34}{one['ratio_to_raw_commits']:>16.2f}")
+    print(f"{'pg orders/s, 2 servers + nginx':<34}{two['orders_per_s']:>16,.0f}"
+          f"{two['p50_ms']:>10.2f}{two['p99_ms']:>10.2f}")
+    print(f"{'pg catalog req/s, 2 srv + nginx':<34}{pg_catalog['requests_per_s']:>16,.0f}"
+          f"{pg_catalog['p50_ms']:>10.2f}{pg_catalog['p99_ms']:>10.2f}")
+    lighthouse = [r for r in results if r["measurement"] == "lighthouse"]
+    if lighthouse:
         print()
         print(f"{'lighthouse (mobile)':<20}{'score':>7}{'FCP ms':>9}{'LCP ms':>9}{'TBT ms':>9}{'CLS':>8}{'KB':>7}"
               f"   target: score >= 95, LCP <= 2000 ms")
-        for r in results[2:]:
+        for r in lighthouse:
             print(f"{r['page']:<20}{r['score']:>7}{r['fcp_ms']:>9.0f}{r['lcp_ms']:>9.0f}{r['tbt_ms']:>9.0f}"
                   f"{r['cls']:>8.3f}{r['bytes'] / 1024:>7.0f}")
     print()
