@@ -99,15 +99,20 @@ impl Store {
     /// Live products matching `filter`, by id; `week` is the current
     /// week, for what is left of weekly capacities.
     pub async fn live_products(&self, filter: &ProductFilter, week: i64) -> sqlx::Result<Vec<Product>> {
-        let pattern = filter.text.as_ref().map(|t| format!("%{}%", escape_like(t)));
+        // Lower case on both sides: SQLite's LIKE ignores ASCII case and
+        // PostgreSQL's doesn't.
+        let pattern = filter
+            .text
+            .as_ref()
+            .map(|t| format!("%{}%", escape_like(&t.to_lowercase())));
         let sql = format!(
             "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
              WHERE p.status = 'live'
                AND ($2 IS NULL OR p.kind = $2)
                AND ($3 IS NULL OR p.family_id = $3)
-               AND ($4 IS NULL OR p.name_ug LIKE $4 ESCAPE '\\' OR p.name_zh LIKE $4 ESCAPE '\\'
-                    OR p.name_en LIKE $4 ESCAPE '\\' OR f.name_ug LIKE $4 ESCAPE '\\'
-                    OR f.name_zh LIKE $4 ESCAPE '\\' OR f.name_en LIKE $4 ESCAPE '\\')
+               AND ($4 IS NULL OR lower(p.name_ug) LIKE $4 ESCAPE '\\' OR lower(p.name_zh) LIKE $4 ESCAPE '\\'
+                    OR lower(p.name_en) LIKE $4 ESCAPE '\\' OR lower(f.name_ug) LIKE $4 ESCAPE '\\'
+                    OR lower(f.name_zh) LIKE $4 ESCAPE '\\' OR lower(f.name_en) LIKE $4 ESCAPE '\\')
              ORDER BY p.id"
         );
         let rows: Vec<ProductRow> = sqlx::query_as(&sql)

@@ -487,6 +487,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        super::catalog_changed_in(&mut tx).await?;
         tx.commit().await?;
         self.catalog_changed();
         Ok(StatusOutcome::Changed)
@@ -786,6 +787,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let listing = Listing::try_from(row)?;
+        super::catalog_changed_in(&mut tx).await?;
         tx.commit().await?;
         self.catalog_changed();
         Ok(DecisionOutcome::Decided(Box::new(listing)))

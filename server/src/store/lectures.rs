@@ -85,30 +85,35 @@ impl Store {
         limits: LectureLimits,
     ) -> sqlx::Result<Option<LectureState>> {
         let mut tx = self.write().await?;
-        sqlx::query(concat!("DELETE FROM lecture WHERE touched_at <= ", now_plus!("$1")))
-            .bind(closed_before(&limits))
-            .execute(&mut *tx)
-            .await?;
+        let mut closed: Vec<String> = sqlx::query_scalar(concat!(
+            "DELETE FROM lecture WHERE touched_at <= ",
+            now_plus!("$1"),
+            " RETURNING code"
+        ))
+        .bind(closed_before(&limits))
+        .fetch_all(&mut *tx)
+        .await?;
         let own: Vec<String> =
             sqlx::query_scalar("SELECT code FROM lecture WHERE trainer_id = $1 ORDER BY touched_at DESC, code")
                 .bind(trainer_id)
                 .fetch_all(&mut *tx)
                 .await?;
-        for code in own.iter().skip(limits.per_trainer.saturating_sub(1)) {
+        for code in own.into_iter().skip(limits.per_trainer.saturating_sub(1)) {
             sqlx::query("DELETE FROM lecture WHERE code = $1")
-                .bind(code)
+                .bind(&code)
                 .execute(&mut *tx)
                 .await?;
+            closed.push(code);
         }
         let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM lecture")
             .fetch_one(&mut *tx)
             .await?;
-        if open >= i64::try_from(limits.rooms).unwrap_or(i64::MAX) {
-            tx.commit().await?;
-            return Ok(None);
-        }
+        let mut opened = None;
         // With 10^8 codes and few rooms open the first try almost always does.
         for _ in 0..8 {
+            if open >= i64::try_from(limits.rooms).unwrap_or(i64::MAX) {
+                break;
+            }
             let code = random_room_code();
             let inserted = sqlx::query(concat!(
                 "INSERT INTO lecture (code, hub_id, trainer_id, lesson, step, blank, touched_at)
@@ -125,13 +130,19 @@ impl Store {
             .await?
             .rows_affected();
             if inserted == 1 {
-                let room = live_room(&mut tx, &code, &limits).await?;
-                tx.commit().await?;
-                return room.map(LectureRow::state).transpose();
+                opened = live_room(&mut tx, &code, &limits).await?;
+                break;
             }
         }
+        // Phones following a closed room learn it (their stream ends).
+        for code in &closed {
+            super::lecture_changed_in(&mut tx, code).await?;
+        }
         tx.commit().await?;
-        Ok(None)
+        for code in &closed {
+            self.lecture_changed(code);
+        }
+        opened.map(LectureRow::state).transpose()
     }
 
     /// The open room `code` now, or `None`.
@@ -170,6 +181,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let room = live_room(&mut tx, code, &limits).await?;
+        super::lecture_changed_in(&mut tx, code).await?;
         tx.commit().await?;
         self.lecture_changed(code);
         match room {
@@ -220,6 +232,7 @@ impl Store {
             .await?;
         }
         let room = live_room(&mut tx, code, &limits).await?;
+        super::lecture_changed_in(&mut tx, code).await?;
         tx.commit().await?;
         self.lecture_changed(code);
         match room {

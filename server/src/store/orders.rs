@@ -202,6 +202,11 @@ async fn place_group(pool: &sqlx::Pool<Db>, jobs: &[Job]) -> Vec<sqlx::Result<Pl
         }
         results.push(result);
     }
+    if results.iter().any(|r| matches!(r, Ok(Placement::Placed { .. })))
+        && let Err(e) = super::catalog_changed_in(&mut tx).await
+    {
+        return failed(&e);
+    }
     match tx.commit().await {
         Ok(()) => results,
         // What was refused wrote nothing and stays refused; what was placed is not.

@@ -20,10 +20,12 @@ use super::*;
 type Db = sqlx::Postgres;
 type Conn = sqlx::PgConnection;
 
-/// Now, in UTC, as the text every time column holds (`2026-12-02T10:30:44.123Z`).
+/// Now, in UTC, as the text every time column holds (`2026-12-02T10:30:44.123Z`):
+/// the clock's time, as SQLite's, not the transaction's start (which may be
+/// before it waited for the write lock).
 macro_rules! now {
     () => {
-        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+        "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
     };
 }
 
@@ -32,7 +34,7 @@ macro_rules! now {
 macro_rules! now_plus {
     ($p:literal) => {
         concat!(
-            "to_char((now() + CAST(",
+            "to_char((clock_timestamp() + CAST(",
             $p,
             " AS interval)) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
         )
@@ -65,14 +67,14 @@ macro_rules! day_in_china {
 /// Today's date (`2026-12-02`) in China's time.
 macro_rules! today_in_china {
     () => {
-        "to_char(now() AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD')"
+        "to_char(clock_timestamp() AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM-DD')"
     };
 }
 
 /// This month (`2026-12`) in China's time.
 macro_rules! this_month_in_china {
     () => {
-        "to_char(now() AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM')"
+        "to_char(clock_timestamp() AT TIME ZONE 'UTC' + interval '8 hours', 'YYYY-MM')"
     };
 }
 
@@ -89,6 +91,28 @@ macro_rules! monday_in_china {
 }
 
 query_modules!();
+
+/// Tells every server (this one too) that the catalog changed, with the
+/// transaction: PostgreSQL delivers a notification when, and only if, its
+/// transaction commits, so none is lost between a commit and a crash.
+async fn catalog_changed_in(tx: &mut Conn) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify($1, '')")
+        .bind(CATALOG_CHANNEL)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Tells every server (this one too) that lecture room `code` changed,
+/// with the transaction (see [`catalog_changed_in`]).
+async fn lecture_changed_in(tx: &mut Conn, code: &str) -> sqlx::Result<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(LECTURE_CHANNEL)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
 
 /// The advisory lock every write transaction takes first (the number is
 /// "bazr" in ASCII; any fixed number would do).
@@ -135,8 +159,8 @@ impl Store {
             .connect_with(options)
             .await?;
         let catalog_version = CatalogVersion::default();
-        let (on_change, version) = (pool.clone(), catalog_version.clone());
-        let orders = orders::spawn_order_writer(pool.clone(), move || catalog_changed(&on_change, &version));
+        let version = catalog_version.clone();
+        let orders = orders::spawn_order_writer(pool.clone(), move || version.bump());
         Ok(Store {
             pool,
             catalog_version,
@@ -158,12 +182,10 @@ impl Store {
         Ok(tx)
     }
 
-    /// Room `code` changed; call after the change is committed. Every
-    /// server's streams hear it by notification, this one's too, so that
-    /// each hears each change once.
-    fn lecture_changed(&self, code: &str) {
-        announce(&self.pool, LECTURE_CHANNEL, code);
-    }
+    /// Room `code` changed: every server's streams, this one's too, hear
+    /// it by the notification sent with the transaction
+    /// ([`lecture_changed_in`]), each change once.
+    fn lecture_changed(&self, _code: &str) {}
 
     pub fn catalog_version(&self) -> u64 {
         self.catalog_version.get()
@@ -171,7 +193,7 @@ impl Store {
 
     /// Marks the catalog changed; call after the change is committed.
     fn catalog_changed(&self) {
-        catalog_changed(&self.pool, &self.catalog_version);
+        self.catalog_version.bump();
     }
 
     pub async fn ping(&self) -> bool {
@@ -194,29 +216,6 @@ impl Store {
 /// room changed (the payload is its code).
 const CATALOG_CHANNEL: &str = "bazar_catalog";
 const LECTURE_CHANNEL: &str = "bazar_lecture";
-
-/// Moves this server's catalog version on after a commit of its own, and
-/// tells the other servers.
-fn catalog_changed(pool: &sqlx::PgPool, version: &CatalogVersion) {
-    version.bump();
-    announce(pool, CATALOG_CHANNEL, "");
-}
-
-/// Tells every server (this one too) of a commit: a notification sent
-/// after the commit, outside its transaction.
-fn announce(pool: &sqlx::PgPool, channel: &'static str, payload: &str) {
-    let (pool, payload) = (pool.clone(), payload.to_string());
-    tokio::spawn(async move {
-        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(channel)
-            .bind(payload)
-            .execute(&pool)
-            .await
-        {
-            tracing::warn!(error = %e, channel, "could not tell the other servers of a change");
-        }
-    });
-}
 
 /// Follows what every server announces (this one's own included): moves the
 /// catalog version on, and passes lecture rooms' codes to this server's

@@ -190,6 +190,7 @@ pub(super) async fn seed_if_empty(store: &Store, week: i64) -> anyhow::Result<()
         .execute(&mut *tx)
         .await?;
     }
+    super::catalog_changed_in(&mut tx).await?;
     tx.commit().await?;
     store.catalog_changed();
     tracing::info!(

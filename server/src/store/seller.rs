@@ -153,6 +153,7 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let listing = Listing::try_from(row)?;
+        super::catalog_changed_in(&mut tx).await?;
         tx.commit().await?;
         self.catalog_changed();
         Ok(listing)

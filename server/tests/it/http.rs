@@ -76,6 +76,24 @@ async fn filters_by_kind_family_and_text() {
         eggs[0].names.zh
     );
 
+    // Latin names are found whatever their case, on either database.
+    let shouted = eggs[0].names.en.to_uppercase();
+    let found: Vec<Product> = server
+        .client
+        .get(server.url("/api/products"))
+        .query(&[("q", shouted.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        found.iter().any(|p| p.id == eggs[0].id),
+        "{shouted} did not find {}",
+        eggs[0].names.en
+    );
+
     let none: Vec<Product> = server
         .get("/api/products?q=%25%25nothing%25")
         .await
