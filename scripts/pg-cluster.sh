@@ -3,6 +3,7 @@
 #
 #   scripts/pg-cluster.sh start DIR   # prints postgres://postgres@127.0.0.1:PORT/bazar
 #   scripts/pg-cluster.sh stop DIR
+#   scripts/pg-cluster.sh bindir      # prints the folder of the server's programs
 #
 # `start` makes a cluster in DIR/data (DIR exists and may be empty), listening
 # on a free loopback port and on a unix socket in DIR, logging to DIR/log, with
@@ -14,15 +15,12 @@
 set -euo pipefail
 
 usage() {
-  echo "usage: $0 start DIR | stop DIR" >&2
+  echo "usage: $0 start DIR | stop DIR | bindir" >&2
   exit 2
 }
 
-[ $# -eq 2 ] || usage
+[ $# -ge 1 ] || usage
 command=$1
-[ -d "$2" ] || { echo "error: $2 is not a directory" >&2; exit 1; }
-dir=$(cd "$2" && pwd)
-data="$dir/data"
 
 # The server binaries: pg_config's, or else the newest Debian installs.
 bindir=""
@@ -37,6 +35,15 @@ if [ -z "$bindir" ]; then
   echo "error: no PostgreSQL server (initdb) found; run scripts/setup.sh --postgres" >&2
   exit 1
 fi
+if [ "$command" = bindir ]; then
+  echo "$bindir"
+  exit 0
+fi
+
+[ $# -eq 2 ] || usage
+[ -d "$2" ] || { echo "error: $2 is not a directory" >&2; exit 1; }
+dir=$(cd "$2" && pwd)
+data="$dir/data"
 
 # PostgreSQL refuses to run as root.
 as_postgres() {

@@ -26,16 +26,7 @@ if [ "${1:-}" = "--bench" ]; then
 fi
 
 if [ "${1:-}" = "--postgres" ]; then
-  # Found as scripts/pg-cluster.sh finds it: pg_config's bindir, or else Debian's.
-  pg_bindir=""
-  if command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; then
-    pg_bindir=$(pg_config --bindir)
-  else
-    for candidate in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V); do
-      if [ -x "$candidate/initdb" ]; then pg_bindir=$candidate; fi
-    done
-  fi
-  if [ -n "$pg_bindir" ]; then
+  if pg_bindir=$(scripts/pg-cluster.sh bindir 2>/dev/null); then
     skip "postgresql $("$pg_bindir/postgres" --version | awk '{print $3}')"
   else
     step "Installing the PostgreSQL server from Debian (apt-get) for scripts/pg-cluster.sh"

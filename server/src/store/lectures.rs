@@ -7,7 +7,7 @@
 use bazar_api::tutor::{LectureState, LectureStep, ROOM_CODE_LEN};
 use sqlx::FromRow;
 
-use super::{Conn, LectureLimits, LectureMove, LectureReport, Store, int};
+use super::{Conn, Db, LectureLimits, LectureMove, LectureReport, Store, int};
 
 /// A room's state and its trainer, read with the counts of its current step.
 #[derive(FromRow)]
@@ -180,14 +180,10 @@ impl Store {
         .bind(code)
         .execute(&mut *tx)
         .await?;
-        let room = live_room(&mut tx, code, &limits).await?;
-        super::lecture_changed_in(&mut tx, code).await?;
-        tx.commit().await?;
-        self.lecture_changed(code);
-        match room {
-            Some(room) => Ok(LectureMove::Moved(room.state()?)),
-            None => Ok(LectureMove::NotFound),
-        }
+        Ok(match self.commit_change(tx, code, &limits).await? {
+            Some(now) => LectureMove::Moved(now),
+            None => LectureMove::NotFound,
+        })
     }
 
     /// A phone joined room `code` (again: counted once), and with `done`
@@ -231,14 +227,25 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let room = live_room(&mut tx, code, &limits).await?;
+        Ok(match self.commit_change(tx, code, &limits).await? {
+            Some(now) => LectureReport::Counted(now),
+            None => LectureReport::NotFound,
+        })
+    }
+
+    /// Commits a change to room `code`, announces it, and answers the room
+    /// as it is now.
+    async fn commit_change(
+        &self,
+        mut tx: sqlx::Transaction<'static, Db>,
+        code: &str,
+        limits: &LectureLimits,
+    ) -> sqlx::Result<Option<LectureState>> {
+        let room = live_room(&mut tx, code, limits).await?;
         super::lecture_changed_in(&mut tx, code).await?;
         tx.commit().await?;
         self.lecture_changed(code);
-        match room {
-            Some(room) => Ok(LectureReport::Counted(room.state()?)),
-            None => Ok(LectureReport::NotFound),
-        }
+        room.map(LectureRow::state).transpose()
     }
 
     /// Every change to a room, committed by this server or (on PostgreSQL)

@@ -60,16 +60,7 @@ async fn filters_by_kind_family_and_text() {
     assert!(theirs.iter().any(|p| p.id == eggs[0].id));
 
     let needle = eggs[0].names.zh.chars().take(2).collect::<String>();
-    let found: Vec<Product> = server
-        .client
-        .get(server.url("/api/products"))
-        .query(&[("q", needle.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found = search(&server, &needle).await;
     assert!(
         found.iter().any(|p| p.id == eggs[0].id),
         "{needle} did not find {}",
@@ -78,16 +69,7 @@ async fn filters_by_kind_family_and_text() {
 
     // Latin names are found whatever their case, on either database.
     let shouted = eggs[0].names.en.to_uppercase();
-    let found: Vec<Product> = server
-        .client
-        .get(server.url("/api/products"))
-        .query(&[("q", shouted.as_str())])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let found = search(&server, &shouted).await;
     assert!(
         found.iter().any(|p| p.id == eggs[0].id),
         "{shouted} did not find {}",
@@ -451,4 +433,18 @@ async fn the_documented_limits_are_the_rules_limits() {
     assert_eq!(limit("Customer", "name", "maxLength"), MAX_NAME as f64);
     assert_eq!(limit("Customer", "address", "maxLength"), MAX_ADDRESS as f64);
     server.stop().await;
+}
+
+/// The shop's search for `text`.
+async fn search(server: &TestServer, text: &str) -> Vec<Product> {
+    server
+        .client
+        .get(server.url("/api/products"))
+        .query(&[("q", text)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
