@@ -383,7 +383,7 @@ pub async fn key_card_sign_in(
 /// Who is signed in.
 #[utoipa::path(get, path = "/api/auth/me", responses(
     (status = 200, description = "The signed-in account", body = Me),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+    crate::responses::SignedIn,
 ))]
 pub async fn who(Session(account): Session) -> Json<Me> {
     Json(me(&account))
@@ -407,7 +407,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resu
 /// Ends every session of the signed-in account, on every device.
 #[utoipa::path(post, path = "/api/auth/sign-out-everywhere", responses(
     (status = 204, description = "Every session ended"),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
+    crate::responses::SignedIn,
 ))]
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,

@@ -51,10 +51,8 @@ pub struct QueueQuery {
 
 /// The hub's orders: counts of every status and the orders of one, oldest first.
 #[utoipa::path(get, path = "/api/center/orders", params(QueueQuery), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Malformed,
     (status = 200, description = "Counts and orders", body = OrderQueue),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
 ))]
 async fn order_queue(
     State(state): State<AppState>,
@@ -77,10 +75,8 @@ fn trace_code(code: String) -> Result<String, AppError> {
 
 /// One of the hub's orders with its customer, lines, batches and events.
 #[utoipa::path(get, path = "/api/center/orders/{code}", params(("code" = String, Path, description = "The order code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Malformed,
     (status = 200, description = "The order", body = OrderDetail),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such order in this hub", body = bazar_api::ApiError),
 ))]
 async fn order_detail(
@@ -97,14 +93,10 @@ async fn order_detail(
 /// when and by whom; shipping needs the air waybill number.
 #[utoipa::path(post, path = "/api/center/orders/{code}/status", request_body = StatusChange,
     params(("code" = String, Path, description = "The order code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
     (status = 200, description = "The order after the change", body = OrderDetail),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such order in this hub", body = bazar_api::ApiError),
     (status = 409, description = "The lifecycle does not allow this step now", body = bazar_api::ApiError),
-    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
 ))]
 async fn change_status(
     State(state): State<AppState>,
@@ -161,8 +153,7 @@ fn is_day(s: &str) -> bool {
 #[utoipa::path(get, path = "/api/center/pick-list", params(PickQuery), responses(
     (status = 200, description = "The pick list by family", body = PickList),
     (status = 400, description = "Malformed date or codes", body = bazar_api::ApiError),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
+    crate::responses::Operators,
 ))]
 async fn pick_list(
     State(state): State<AppState>,
@@ -209,11 +200,8 @@ async fn full_label(
 /// Records what was collected from a family: a new batch with a trace code,
 /// linked to the order lines it fills. Answers the batch's label.
 #[utoipa::path(post, path = "/api/center/batches", request_body = CollectRequest, responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Json,
     (status = 201, description = "The new batch's label", body = Label),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 422, description = "Lines unknown, of another family or product, or collected already", body = bazar_api::ApiError),
 ))]
 async fn collect(
@@ -249,10 +237,8 @@ async fn collect(
 
 /// A batch's label: family in Uyghur and Chinese, product, date, trace code and QR code.
 #[utoipa::path(get, path = "/api/center/batches/{code}", params(("code" = String, Path, description = "The trace code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Malformed,
     (status = 200, description = "The label", body = Label),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such batch in this hub", body = bazar_api::ApiError),
 ))]
 async fn label(
@@ -274,10 +260,8 @@ pub struct ListingQuery {
 
 /// The hub's listings in one status, oldest first.
 #[utoipa::path(get, path = "/api/center/listings", params(ListingQuery), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Malformed,
     (status = 200, description = "Listings", body = [Listing]),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
 ))]
 async fn listings(
     State(state): State<AppState>,
@@ -292,14 +276,10 @@ async fn listings(
 /// sends it back with a reason the family sees and hears.
 #[utoipa::path(post, path = "/api/center/listings/{id}/decision", request_body = ListingDecision,
     params(("id" = i64, Path, description = "The listing (product) id")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
     (status = 200, description = "The listing after the decision", body = Listing),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such listing in this hub", body = bazar_api::ApiError),
     (status = 409, description = "The listing is not pending", body = bazar_api::ApiError),
-    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
 ))]
 async fn decide_listing(
     State(state): State<AppState>,
@@ -322,8 +302,7 @@ async fn decide_listing(
 /// The hub's families and whether each has a working key card.
 #[utoipa::path(get, path = "/api/center/families", responses(
     (status = 200, description = "Families", body = [CenterFamily]),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
+    crate::responses::Operators,
 ))]
 async fn families(
     State(state): State<AppState>,
@@ -335,10 +314,8 @@ async fn families(
 /// Prints a new key card for a family: its QR code signs a phone in. Any
 /// earlier card stops working and its phones are signed out.
 #[utoipa::path(post, path = "/api/center/families/{id}/key-card", params(("id" = i64, Path, description = "The family id")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Malformed,
     (status = 201, description = "The new card; its token is never shown again", body = KeyCard),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
 ))]
 async fn issue_key_card(
@@ -374,10 +351,8 @@ async fn issue_key_card(
 
 /// Stops a family's key cards and signs its phones out.
 #[utoipa::path(delete, path = "/api/center/families/{id}/key-card", params(("id" = i64, Path, description = "The family id")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Malformed,
     (status = 204, description = "Revoked"),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
 ))]
 async fn revoke_key_card(
@@ -428,8 +403,7 @@ async fn earnings_of(state: &AppState, hub_id: i64, month: String) -> Result<Ear
 #[utoipa::path(get, path = "/api/center/earnings", params(MonthQuery), responses(
     (status = 200, description = "The month's earnings", body = Earnings),
     (status = 400, description = "Malformed month", body = bazar_api::ApiError),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
+    crate::responses::Operators,
 ))]
 async fn earnings(
     State(state): State<AppState>,
@@ -472,8 +446,7 @@ fn csv_of(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppErro
 #[utoipa::path(get, path = "/api/center/earnings.csv", params(MonthQuery), responses(
     (status = 200, description = "CSV", content_type = "text/csv"),
     (status = 400, description = "Malformed month", body = bazar_api::ApiError),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
+    crate::responses::Operators,
 ))]
 async fn earnings_csv(
     State(state): State<AppState>,
@@ -529,13 +502,9 @@ async fn earnings_csv(
 
 /// Records money paid out to a family.
 #[utoipa::path(post, path = "/api/center/payouts", request_body = PayoutRequest, responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
     (status = 201, description = "Recorded", body = Payout),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
     (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
-    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
 ))]
 async fn payout(
     State(state): State<AppState>,
@@ -563,8 +532,7 @@ pub struct OverviewQuery {
 #[utoipa::path(get, path = "/api/center/overview", params(OverviewQuery), responses(
     (status = 200, description = "Weeks, oldest first", body = [WeekSales]),
     (status = 400, description = "weeks out of range", body = bazar_api::ApiError),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not an operator", body = bazar_api::ApiError),
+    crate::responses::Operators,
 ))]
 async fn overview(
     State(state): State<AppState>,

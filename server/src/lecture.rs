@@ -208,11 +208,8 @@ fn lecture(app: &AppState, state: LectureState, headers: &HeaderMap) -> Lecture 
 
 /// A trainer opens a lecture at a lesson's first step; answers the room code and its QR code.
 #[utoipa::path(post, path = "/api/lectures", request_body = LectureStep, responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Trainers, crate::responses::Json,
     (status = 201, description = "The new room", body = Lecture),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not a trainer", body = bazar_api::ApiError),
     (status = 422, description = "Malformed body, or a step the lessons don't have", body = bazar_api::ApiError),
     (status = 429, description = "Too many rooms open on the server; see Retry-After", body = bazar_api::ApiError),
 ))]
@@ -233,7 +230,7 @@ pub async fn open(
 
 /// Where a lecture is now.
 #[utoipa::path(get, path = "/api/lectures/{code}", params(("code" = String, Path, description = "The room code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Malformed,
     (status = 200, description = "The lecture", body = Lecture),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 429, description = "Too many look-ups from this address; see Retry-After", body = bazar_api::ApiError),
@@ -259,11 +256,8 @@ pub async fn current(
 /// The trainer moves the lecture to a step (or blanks the projector).
 #[utoipa::path(post, path = "/api/lectures/{code}/step", request_body = LectureStep,
     params(("code" = String, Path, description = "The room code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
-    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
+    crate::responses::SignedIn, crate::responses::Json, crate::responses::Invalid,
     (status = 200, description = "The lecture after the move", body = LectureState),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
     (status = 403, description = "Not this room's trainer", body = bazar_api::ApiError),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
 ))]
@@ -285,7 +279,7 @@ pub async fn step(
 /// The lecture as server-sent events: its state now, then on every change.
 /// A phone that lost the connection reconnects and gets the state at once.
 #[utoipa::path(get, path = "/api/lectures/{code}/events", params(("code" = String, Path, description = "The room code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Malformed,
     (status = 200, description = "Events whose data is a LectureState", content_type = "text/event-stream"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 429, description = "Too many look-ups from this address, or too many streams open; see Retry-After", body = bazar_api::ApiError),
@@ -359,8 +353,7 @@ async fn report(
 /// A phone joins the room (again, after a lost connection: counted once).
 #[utoipa::path(post, path = "/api/lectures/{code}/join", request_body = PhoneReport,
     params(("code" = String, Path, description = "The room code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Json,
     (status = 204, description = "Joined"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 422, description = "Malformed phone id", body = bazar_api::ApiError),
@@ -378,8 +371,7 @@ pub async fn join(
 /// A phone finished practising a step.
 #[utoipa::path(post, path = "/api/lectures/{code}/done", request_body = PhoneReport,
     params(("code" = String, Path, description = "The room code")), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Json,
     (status = 204, description = "Counted"),
     (status = 404, description = "No such room", body = bazar_api::ApiError),
     (status = 422, description = "Malformed phone id, or a step the lessons don't have", body = bazar_api::ApiError),

@@ -16,6 +16,7 @@ pub mod listen;
 pub mod payment;
 pub mod photos;
 pub mod qr;
+pub mod responses;
 pub mod seller;
 pub mod store;
 pub mod tutor;

@@ -25,8 +25,7 @@ pub fn router() -> axum::Router<AppState> {
 /// What the center will collect from the family, by product.
 #[utoipa::path(get, path = "/api/seller/prepare", responses(
     (status = 200, description = "Products and counts to hand over", body = [Prepare]),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+    crate::responses::Families,
 ))]
 async fn prepare(
     State(state): State<AppState>,
@@ -38,8 +37,7 @@ async fn prepare(
 /// The family's money: six months, recent orders' shares, payouts, balance.
 #[utoipa::path(get, path = "/api/seller/money", responses(
     (status = 200, description = "The family's money", body = Money),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+    crate::responses::Families,
 ))]
 async fn money(State(state): State<AppState>, session: FamilySession) -> Result<Json<Money>, AppError> {
     Ok(Json(
@@ -53,8 +51,7 @@ async fn money(State(state): State<AppState>, session: FamilySession) -> Result<
 /// The family's listings, whatever their status.
 #[utoipa::path(get, path = "/api/seller/listings", responses(
     (status = 200, description = "Listings, newest first", body = [Listing]),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not a family", body = bazar_api::ApiError),
+    crate::responses::Families,
 ))]
 async fn listings(
     State(state): State<AppState>,
@@ -65,12 +62,8 @@ async fn listings(
 
 /// Sends a new listing to the center; it stays pending until approved.
 #[utoipa::path(post, path = "/api/seller/listings", request_body = NewListing, responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
-    (status = 415, description = "The body must be application/json", body = bazar_api::ApiError),
+    crate::responses::Families, crate::responses::Json, crate::responses::Invalid,
     (status = 201, description = "The pending listing", body = Listing),
-    (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-    (status = 403, description = "Not a family", body = bazar_api::ApiError),
-    (status = 422, description = "Invalid fields", body = bazar_api::ApiError),
 ))]
 async fn create_listing(
     State(state): State<AppState>,

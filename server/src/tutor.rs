@@ -145,10 +145,8 @@ fn clip_and_lang((clip, lang): (String, String)) -> Result<(String, String), App
     params(("clip" = String, Path, description = "The step's clip name, e.g. l1-s2"), ("lang" = String, Path, description = "ug, zh or en")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The recording (webm, ogg, mp4, mp3 or wav)"),
     responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Trainers, crate::responses::Malformed,
         (status = 204, description = "Saved"),
-        (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-        (status = 403, description = "Not a trainer", body = bazar_api::ApiError),
         (status = 404, description = "Not a clip of the lesson table, or an unknown language", body = bazar_api::ApiError),
         (status = 413, description = "Longer than 2 MB, or the hub's recordings would pass their quota", body = bazar_api::ApiError),
         (status = 415, description = "Not a recording", body = bazar_api::ApiError),
@@ -201,7 +199,7 @@ fn check_hub(query: &HubQuery) -> Result<(), AppError> {
 #[utoipa::path(get, path = "/api/narration/{clip}/{lang}", params(
     ("clip" = String, Path, description = "The step's clip name"), ("lang" = String, Path, description = "ug, zh or en"), HubQuery),
     responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Malformed,
         (status = 200, description = "The recording", content_type = "audio/webm"),
         (status = 404, description = "Nobody recorded it", body = bazar_api::ApiError),
     ))]
@@ -229,7 +227,7 @@ pub async fn narration(
 
 /// Which steps a hub recorded, as `clip/lang`.
 #[utoipa::path(get, path = "/api/narration", params(HubQuery), responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Malformed,
     (status = 200, description = "Recorded clips", body = [String]),
 ))]
 pub async fn recorded(
@@ -248,10 +246,8 @@ pub async fn recorded(
 #[utoipa::path(post, path = "/api/seller/photos",
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A JPEG, PNG or WebP photo, at most 12 MB"),
     responses(
-    (status = 400, description = "Malformed path, query or body", body = bazar_api::ApiError),
+    crate::responses::Families, crate::responses::Malformed,
         (status = 201, description = "Stored", body = Photo),
-        (status = 401, description = "Not signed in", body = bazar_api::ApiError),
-        (status = 403, description = "Not a family", body = bazar_api::ApiError),
         (status = 413, description = "Too large, or too many pixels", body = bazar_api::ApiError),
         (status = 415, description = "Not an image", body = bazar_api::ApiError),
         (status = 429, description = "Too many photos for now; see Retry-After", body = bazar_api::ApiError),
