@@ -66,42 +66,55 @@ pub fn balance(earned_net: Fen, paid: Fen) -> Fen {
     Fen(earned_net.0.saturating_sub(paid.0))
 }
 
-/// A month as `YYYY-MM` (the months earnings are counted by, China time).
-pub fn is_month(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 7
-        && b[4] == b'-'
-        && b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit)
-        && matches!(s[5..].parse::<u8>(), Ok(1..=12))
+/// A calendar month, as earnings are counted (China time): written
+/// `YYYY-MM`, e.g. `2026-12`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    year: i32,
+    month: time::Month,
 }
 
-/// The month before `month` (`YYYY-MM`).
-pub fn previous_month(month: &str) -> Option<String> {
-    if !is_month(month) {
-        return None;
+impl Month {
+    /// `YYYY-MM`, a year from 0000 to 9999 and a month from 01 to 12.
+    pub fn parse(s: &str) -> Option<Month> {
+        let b = s.as_bytes();
+        if b.len() != 7 || b[4] != b'-' || !b[..4].iter().chain(&b[5..]).all(u8::is_ascii_digit) {
+            return None;
+        }
+        let month = time::Month::try_from(s[5..].parse::<u8>().ok()?).ok()?;
+        Some(Month {
+            year: s[..4].parse().ok()?,
+            month,
+        })
     }
-    let year: i32 = month[..4].parse().ok()?;
-    let m: u32 = month[5..].parse().ok()?;
-    Some(if m == 1 {
-        format!("{:04}-12", year - 1)
-    } else {
-        format!("{year:04}-{:02}", m - 1)
-    })
+
+    /// The month a moment (seconds since 1970, UTC) falls in, in China (UTC+8).
+    pub fn in_china(unix_seconds: i64) -> Month {
+        let date = time::OffsetDateTime::from_unix_timestamp(unix_seconds.saturating_add(8 * 3600))
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+            .date();
+        Month {
+            year: date.year(),
+            month: date.month(),
+        }
+    }
+
+    /// The month before.
+    pub fn previous(self) -> Month {
+        let month = self.month.previous();
+        let year = if month == time::Month::December {
+            self.year - 1
+        } else {
+            self.year
+        };
+        Month { year, month }
+    }
 }
 
-/// The month (`YYYY-MM`, China time) a moment falls in.
-pub fn china_month(unix_seconds: i64) -> String {
-    let days = (unix_seconds + 8 * 3600).div_euclid(86_400);
-    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}")
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, u8::from(self.month))
+    }
 }
 
 #[cfg(test)]
@@ -121,25 +134,31 @@ mod tests {
         assert_eq!(fee(Fen(999), 10_000), Fen(999));
     }
 
+    fn month(s: &str) -> Month {
+        Month::parse(s).unwrap()
+    }
+
     #[test]
     fn china_months() {
-        assert_eq!(china_month(0), "1970-01");
+        assert_eq!(Month::in_china(0).to_string(), "1970-01");
         // 2026-11-30T16:00:00Z is 2026-12-01 00:00 in China.
-        assert_eq!(china_month(1_796_054_400), "2026-12");
-        assert_eq!(china_month(1_796_054_399), "2026-11");
+        assert_eq!(Month::in_china(1_796_054_400), month("2026-12"));
+        assert_eq!(Month::in_china(1_796_054_399), month("2026-11"));
         // 2024-02-29T12:00:00Z
-        assert_eq!(china_month(1_709_208_000), "2024-02");
+        assert_eq!(Month::in_china(1_709_208_000), month("2024-02"));
     }
 
     #[test]
     fn months() {
-        assert!(is_month("2026-11"));
-        assert!(!is_month("2026-13"));
-        assert!(!is_month("2026-1"));
-        assert!(!is_month("2026/11"));
-        assert_eq!(previous_month("2026-01").as_deref(), Some("2025-12"));
-        assert_eq!(previous_month("2026-11").as_deref(), Some("2026-10"));
-        assert_eq!(previous_month("x"), None);
+        assert_eq!(month("2026-11").to_string(), "2026-11");
+        for bad in [
+            "2026-13", "2026-00", "2026-1", "2026/11", "x", "+026-11", "2026-+1",
+        ] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+        assert_eq!(month("2026-01").previous(), month("2025-12"));
+        assert_eq!(month("2026-11").previous(), month("2026-10"));
+        assert!(month("2025-12") < month("2026-01"));
     }
 
     proptest! {

@@ -10,7 +10,7 @@ use bazar_api::center::{
     CenterFamily, CollectRequest, Earnings, KeyCard, Label, Listing, ListingDecision, ListingStatus,
     OrderDetail, OrderQueue, Payout, PayoutRequest, PickList, StatusChange, WeekSales, normalize_waybill,
 };
-use bazar_api::earnings::{china_month, is_month};
+use bazar_api::earnings::Month;
 use bazar_api::order::normalize_order_code;
 use bazar_api::{FieldError, OrderStatus};
 use serde::Deserialize;
@@ -143,7 +143,7 @@ fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     s.is_ascii()
         && b.len() == 10
-        && is_month(&s[..7])
+        && Month::parse(&s[..7]).is_some()
         && b[7] == b'-'
         && matches!(s[8..].parse::<u8>(), Ok(1..=31))
 }
@@ -377,14 +377,14 @@ pub struct MonthQuery {
 
 fn month(query: MonthQuery) -> Result<String, AppError> {
     match query.month {
-        Some(m) if is_month(&m) => Ok(m),
+        Some(m) if Month::parse(&m).is_some() => Ok(m),
         Some(_) => Err(AppError::BadRequest("month must be YYYY-MM".into())),
         None => {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map(|d| d.as_secs() as i64)
                 .unwrap_or(0);
-            Ok(china_month(now))
+            Ok(Month::in_china(now).to_string())
         }
     }
 }

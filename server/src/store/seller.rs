@@ -1,7 +1,7 @@
 //! The family's side on the store: what to prepare, its money, its listings.
 
 use bazar_api::center::Listing;
-use bazar_api::earnings::{Split, previous_month};
+use bazar_api::earnings::{Month, Split};
 use bazar_api::seller::{Money, MonthMoney, NewListing, OrderShare, Prepare, default_names};
 use bazar_api::{Capacity, Fen, ProductKind};
 use sqlx::FromRow;
@@ -66,10 +66,11 @@ impl Store {
         let this_month: String = sqlx::query_scalar(concat!("SELECT ", this_month_in_china!()))
             .fetch_one(&self.pool)
             .await?;
-        let mut months = vec![this_month.clone()];
-        while months.len() < 6 {
-            let before = previous_month(months.last().expect("not empty")).unwrap_or_default();
-            months.push(before);
+        let mut month = parse(&this_month, Month::parse, "month")?;
+        let mut months = Vec::with_capacity(6);
+        for _ in 0..6 {
+            months.push(month.to_string());
+            month = month.previous();
         }
         months.reverse();
         let last_month = months[4].clone();
