@@ -2,6 +2,8 @@
 //! big pictures, one thing per screen, every screen read aloud. A family's
 //! phone signs in by scanning its printed key card.
 
+pub mod bus;
+pub mod draft;
 mod lecture;
 pub mod lessons;
 mod money;

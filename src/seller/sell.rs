@@ -8,62 +8,19 @@
 use bazar_api::seller::{NewListing, Photo, default_names, suggested_price};
 use bazar_api::{Capacity, Fen, Product, ProductKind};
 use leptos::prelude::*;
-use serde::Serialize;
 use wasm_bindgen::JsCast;
 
+use super::bus::{TutorBus, act, tutor_bus};
+use super::draft::{DRAFT_KEY, Draft, KINDS, PRACTICE_KEY, PRACTICE_SENT_KEY};
 use super::texts::{SellerTexts, st};
-use super::tutor::{TutorBus, act, tutor_bus};
 use super::{Hear, t};
 use crate::api::{self, FetchError};
 use crate::i18n::use_i18n;
 use crate::state::storage;
 
-/// The kinds a seller picks from, with their pictures.
-pub const KINDS: [(ProductKind, &str, &str); 4] = [
-    (ProductKind::Nang, "/img/kinds/nang.svg", "kind-nang"),
-    (ProductKind::Eggs, "/img/kinds/eggs.svg", "kind-eggs"),
-    (ProductKind::Honey, "/img/kinds/honey.svg", "kind-honey"),
-    (ProductKind::Other, "/img/logo.svg", "kind-other"),
-];
-
 /// Screens of the listing, in order; `SENT` after sending.
 pub const STEPS: u8 = 5;
 const SENT: u8 = 5;
-
-/// The listing as far as the seller got.
-#[derive(Debug, Clone, PartialEq, Serialize, serde_lite::Deserialize)]
-pub struct Draft {
-    pub step: u8,
-    pub kind: Option<ProductKind>,
-    /// The uploaded photo's name (a real listing).
-    pub photo: Option<String>,
-    /// Where the photo is shown from.
-    pub photo_url: Option<String>,
-    pub weekly: bool,
-    pub quantity: u32,
-    /// The price as typed on the keypad, in yuan.
-    pub price: String,
-}
-
-impl Default for Draft {
-    fn default() -> Draft {
-        Draft {
-            step: 0,
-            kind: None,
-            photo: None,
-            photo_url: None,
-            weekly: true,
-            quantity: 10,
-            price: String::new(),
-        }
-    }
-}
-
-/// The storage keys of the real draft and of practice.
-pub const DRAFT_KEY: &str = "bazar.listing_draft";
-pub const PRACTICE_KEY: &str = "bazar.practice_draft";
-/// Practice listings "sent" in lessons stay on the phone, here.
-pub const PRACTICE_SENT_KEY: &str = "bazar.practice_listings";
 
 fn kind_name(t: &SellerTexts, kind: ProductKind) -> &'static str {
     match kind {

@@ -9,31 +9,13 @@ use leptos::prelude::*;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
 
+use super::bus::{TutorBus, act, tutor_bus};
+use super::draft::{Draft, KINDS, PRACTICE_KEY};
 use super::lessons::{LESSONS, Lesson, Screen};
-use super::sell::{Draft, PRACTICE_KEY, Sell};
+use super::sell::Sell;
 use super::texts::{SellerTexts, st, texts};
 use crate::i18n::{Locale, use_i18n};
 use crate::state::storage;
-
-/// The control the learner just used, for the tutor to check against its step.
-#[derive(Clone, Copy)]
-pub struct TutorBus(pub RwSignal<Option<(&'static str, u32)>>);
-
-/// The running lesson's bus, if any; take it while rendering (event
-/// handlers run outside the component tree).
-pub fn tutor_bus() -> Option<TutorBus> {
-    use_context::<TutorBus>()
-}
-
-/// Tells a running lesson (if any) that the control `id` was used.
-pub fn act(bus: Option<TutorBus>, id: &'static str) {
-    if let Some(bus) = bus {
-        bus.0.update(|last| {
-            let n = last.map_or(0, |(_, n)| n + 1);
-            *last = Some((id, n));
-        });
-    }
-}
 
 /// Where the learner is, kept on the phone.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde_lite::Deserialize)]
@@ -179,7 +161,7 @@ pub fn LessonRunner(
     let lesson_kind = data
         .steps
         .iter()
-        .find_map(|s| super::sell::KINDS.iter().find(|k| k.2 == s.target))
+        .find_map(|s| KINDS.iter().find(|k| k.2 == s.target))
         .map(|k| (k.0, k.1));
     Effect::new(move |_| {
         let Screen::Sell(sell_step) = screen.get() else {
