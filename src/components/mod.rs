@@ -6,4 +6,5 @@ pub mod load_error;
 pub mod price;
 pub mod product_card;
 pub mod stepper;
+pub mod totals;
 pub mod trace_form;

@@ -1,16 +1,16 @@
 //! The basket: lines with steppers, lines over what is left flagged, shipping
 //! by province, and the total, all in integer fen.
 
-use bazar_api::{Fen, Product, Zone};
+use bazar_api::Product;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::price::{Price, Sums};
+use crate::components::price::Price;
 use crate::components::stepper::Stepper;
+use crate::components::totals::Totals;
 use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
 use crate::state::basket::{BasketLine, use_basket};
-use crate::state::checkout::use_draft;
 
 #[component]
 pub fn BasketPage() -> impl IntoView {
@@ -128,66 +128,5 @@ fn BasketRow(id: i64) -> impl IntoView {
                     }
                 })
         }}
-    }
-}
-
-/// The zone choice and the subtotal, shipping and total; shared with checkout.
-#[component]
-pub fn Totals() -> impl IntoView {
-    let i18n = use_i18n();
-    let basket = use_basket();
-    let draft = use_draft();
-    let zones = api::json_resource(Signal::stored(Some(crate::urls::ZONES.to_string())));
-    let zone = move || -> Option<Zone> {
-        let code = draft.0.with(|d| d.zone.clone());
-        api::decoded::<Vec<Zone>>(zones)
-            .and_then(|z| z.ok())
-            .and_then(|z| z.into_iter().find(|z| z.code == code))
-    };
-    // What the server will charge, by the same rule (bazar_api::order::totals).
-    let totals = move || {
-        let subtotal = basket.0.with(|b| b.subtotal());
-        match zone() {
-            Some(zone) => zone.totals(subtotal),
-            None => bazar_api::order::totals(subtotal, Fen::ZERO, None),
-        }
-    };
-    let subtotal = Signal::derive(move || basket.0.with(|b| b.subtotal()));
-    let shipping = Signal::derive(move || totals().shipping);
-    let total = Signal::derive(move || totals().total);
-    view! {
-        <section class="totals" data-testid="totals">
-            <label class="field">
-                <span>{tr(|t| t.zone_label)}</span>
-                <select
-                    name="zone"
-                    on:change=move |ev| draft.0.update(|d| d.zone = event_target_value(&ev))
-                >
-                    <option value="" selected=move || draft.0.with(|d| d.zone.is_empty())>
-                        {tr(|t| t.choose_zone)}
-                    </option>
-                    {move || {
-                        api::decoded::<Vec<Zone>>(zones)
-                            .and_then(|z| z.ok())
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|z| {
-                                let code = z.code.clone();
-                                let selected = move || draft.0.with(|d| d.zone == code);
-                                view! {
-                                    <option value=z.code.clone() selected=selected>
-                                        {z.names.get(i18n.locale().lang()).to_string()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </label>
-            {move || zone().map(|z| view! {
-                <p class="hint">{i18n.t().days_range.replace("{n}", &format!("{}-{}", z.days_min, z.days_max))}</p>
-            })}
-            <Sums subtotal=subtotal shipping=Signal::derive(move || zone().map(|_| shipping.get())) total=total />
-        </section>
     }
 }

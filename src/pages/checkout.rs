@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use crate::api::FetchError;
 use crate::components::load_error::{limit_message, message};
+use crate::components::totals::Totals;
 use crate::i18n::{tr, use_i18n};
 use crate::pages::BackLink;
-use crate::pages::basket::Totals;
 use crate::state::basket::use_basket;
 use crate::state::checkout::{CheckoutDraft, use_draft};
 use crate::state::orders::{SendState, use_orders};
