@@ -250,8 +250,27 @@ impl Store {
     }
 }
 
-/// Places one order inside the caller's transaction. A refusal returns
-/// early, leaving what it took for the caller to roll back.
+/// A line taken from stock: its index in the request, the product, its
+/// family, the quantity and the unit price.
+struct Taken {
+    index: usize,
+    product_id: i64,
+    family_id: i64,
+    quantity: u32,
+    price_fen: i64,
+}
+
+/// What an order is charged, and why the center should look at it first.
+struct Charge {
+    zone_id: i64,
+    totals: order::Totals,
+    phone: String,
+    flag: Option<&'static str>,
+}
+
+/// Places one order inside the caller's transaction: the key's record,
+/// the stock, the charge, then the order itself. A refusal returns early,
+/// leaving what it took for the caller to roll back.
 async fn place_one(
     tx: &mut Conn,
     key: &str,
@@ -259,23 +278,51 @@ async fn place_one(
     request: &OrderRequest,
     week: i64,
 ) -> sqlx::Result<Placement> {
-    if let Some(row) = sqlx::query_as::<_, IdempotencyRow>(
+    if let Some(seen) = replay(tx, key, body_hash).await? {
+        return Ok(seen);
+    }
+    let (hub_id, taken) = match take_stock(tx, request, week).await? {
+        Ok(taken) => taken,
+        Err(refused) => return Ok(refused),
+    };
+    let charge = match charge(tx, hub_id, request, &taken).await? {
+        Ok(charge) => charge,
+        Err(refused) => return Ok(refused),
+    };
+    record(tx, key, body_hash, request, hub_id, taken, charge).await
+}
+
+/// The answer stored under `key` when it was seen before: the same again
+/// for the same body, a refusal for another.
+async fn replay(tx: &mut Conn, key: &str, body_hash: &str) -> sqlx::Result<Option<Placement>> {
+    let Some(row) = sqlx::query_as::<_, IdempotencyRow>(
         "SELECT body_hash, status, response FROM idempotency WHERE key = $1",
     )
     .bind(key)
     .fetch_optional(&mut *tx)
     .await?
-    {
-        return Ok(if row.body_hash == body_hash {
-            Placement::Replayed {
-                status: int(row.status, "stored answer status")?,
-                body: row.response,
-            }
-        } else {
-            Placement::KeyReused
-        });
-    }
+    else {
+        return Ok(None);
+    };
+    Ok(Some(if row.body_hash == body_hash {
+        Placement::Replayed {
+            status: int(row.status, "stored answer status")?,
+            body: row.response,
+        }
+    } else {
+        Placement::KeyReused
+    }))
+}
 
+/// Takes every line from stock (conditional decrements, products in id
+/// order), answering the hub they are all from and the lines taken, or the
+/// refusal: unknown products, over a maximum per order, sold out, or
+/// several hubs.
+async fn take_stock(
+    tx: &mut Conn,
+    request: &OrderRequest,
+    week: i64,
+) -> sqlx::Result<Result<(i64, Vec<Taken>), Placement>> {
     // Products are locked and updated in id order.
     let mut lines: Vec<(usize, i64, u32)> = request
         .lines
@@ -304,7 +351,7 @@ async fn place_one(
             continue;
         };
         if *hub.get_or_insert(row.hub_id) != row.hub_id {
-            return Ok(Placement::UnknownZone);
+            return Ok(Err(Placement::UnknownZone));
         }
         let kind = parse(&row.kind, ProductKind::parse, "product kind")?;
         let weekly = parse(&row.capacity, Capacity::parse, "capacity")? == Capacity::Weekly;
@@ -339,7 +386,13 @@ async fn place_one(
             false
         };
         if taken {
-            priced.push((*index, row.id, row.family_id, *quantity, row.price_fen));
+            priced.push(Taken {
+                index: *index,
+                product_id: row.id,
+                family_id: row.family_id,
+                quantity: *quantity,
+                price_fen: row.price_fen,
+            });
         } else {
             sold_out.push((
                 *index,
@@ -352,7 +405,7 @@ async fn place_one(
         }
     }
     if !unknown.is_empty() {
-        return Ok(Placement::UnknownProducts(unknown));
+        return Ok(Err(Placement::UnknownProducts(unknown)));
     }
     if !hoarding.is_empty() {
         // The caller rolls back what was taken; lines are told in the
@@ -361,16 +414,27 @@ async fn place_one(
             order::Hoarding::OverMaxPerOrder { line, .. } => *line,
             _ => usize::MAX,
         });
-        return Ok(Placement::Hoarding(hoarding));
+        return Ok(Err(Placement::Hoarding(hoarding)));
     }
     if !sold_out.is_empty() {
         // The caller rolls back what was taken.
-        return Ok(Placement::SoldOut(sold_out));
+        return Ok(Err(Placement::SoldOut(sold_out)));
     }
-    let Some(hub_id) = hub else {
-        return Ok(Placement::UnknownProducts(Vec::new()));
-    };
+    Ok(match hub {
+        Some(hub_id) => Ok((hub_id, priced)),
+        None => Err(Placement::UnknownProducts(Vec::new())),
+    })
+}
 
+/// What the order is charged (`bazar_api::order::totals`, the rule the
+/// basket showed), or its refusal: a zone the hub doesn't ship to, or over
+/// the limits on orders paid on delivery.
+async fn charge(
+    tx: &mut Conn,
+    hub_id: i64,
+    request: &OrderRequest,
+    taken: &[Taken],
+) -> sqlx::Result<Result<Charge, Placement>> {
     let zone = sqlx::query_as::<_, ZoneChargeRow>(
         "SELECT z.id, z.shipping_fen, h.free_shipping_from_fen
              FROM zone z JOIN hub h ON h.id = z.hub_id WHERE z.hub_id = $1 AND z.code = $2",
@@ -380,16 +444,10 @@ async fn place_one(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(zone) = zone else {
-        return Ok(Placement::UnknownZone);
+        return Ok(Err(Placement::UnknownZone));
     };
-    let zone_id = zone.id;
-    let subtotal = order::subtotal(priced.iter().map(|(_, _, _, q, p)| (*q, Fen(*p))));
-    // Charged and stored as bazar_api computes it, which the basket showed.
-    let order::Totals {
-        subtotal,
-        shipping,
-        total,
-    } = order::totals(
+    let subtotal = order::subtotal(taken.iter().map(|t| (t.quantity, Fen(t.price_fen))));
+    let totals = order::totals(
         subtotal,
         Fen(zone.shipping_fen),
         zone.free_shipping_from_fen.map(Fen),
@@ -404,12 +462,35 @@ async fn place_one(
     .fetch_one(&mut *tx)
     .await?;
     let open_unpaid = u32::try_from(open_unpaid).unwrap_or(u32::MAX);
-    let hoarding = order::unpaid_limits(total, request.payment, open_unpaid);
+    let hoarding = order::unpaid_limits(totals.total, request.payment, open_unpaid);
     if !hoarding.is_empty() {
         // The caller rolls back what was taken.
-        return Ok(Placement::Hoarding(hoarding));
+        return Ok(Err(Placement::Hoarding(hoarding)));
     }
-    let flag = order::flag(total, request.payment, open_unpaid);
+    Ok(Ok(Charge {
+        zone_id: zone.id,
+        totals,
+        phone,
+        flag: order::flag(totals.total, request.payment, open_unpaid),
+    }))
+}
+
+/// Writes the order, its lines, its first event and the key's record with
+/// the answer, and answers it.
+async fn record(
+    tx: &mut Conn,
+    key: &str,
+    body_hash: &str,
+    request: &OrderRequest,
+    hub_id: i64,
+    mut taken: Vec<Taken>,
+    charge: Charge,
+) -> sqlx::Result<Placement> {
+    let order::Totals {
+        subtotal,
+        shipping,
+        total,
+    } = charge.totals;
 
     let now: String = sqlx::query_scalar(concat!("SELECT ", now!()))
         .fetch_one(&mut *tx)
@@ -445,30 +526,30 @@ async fn place_one(
     .bind(&code)
     .bind(&token)
     .bind(request.customer.name.trim())
-    .bind(&phone)
+    .bind(&charge.phone)
     .bind(request.customer.address.trim())
-    .bind(zone_id)
+    .bind(charge.zone_id)
     .bind(subtotal.0)
     .bind(shipping.0)
     .bind(total.0)
     .bind(request.payment.as_str())
     .bind(&now)
-    .bind(flag)
+    .bind(charge.flag)
     .fetch_one(&mut *tx)
     .await?;
 
     // Lines keep the customer's order.
-    priced.sort_by_key(|(index, ..)| *index);
-    for (_, product_id, family_id, quantity, price) in &priced {
+    taken.sort_by_key(|t| t.index);
+    for line in &taken {
         sqlx::query(
             "INSERT INTO order_line (order_id, product_id, family_id, quantity, unit_price_fen)
              VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(order_id)
-        .bind(product_id)
-        .bind(family_id)
-        .bind(i64::from(*quantity))
-        .bind(price)
+        .bind(line.product_id)
+        .bind(line.family_id)
+        .bind(i64::from(line.quantity))
+        .bind(line.price_fen)
         .execute(&mut *tx)
         .await?;
     }
