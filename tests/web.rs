@@ -1,7 +1,7 @@
 //! Component tests of the app, run in headless Chromium by wasm-bindgen-test.
 #![cfg(target_arch = "wasm32")]
 
-use bazar::components::header::LanguageSwitcher;
+use bazar::components::language::LanguageSwitcher;
 use bazar::components::price::Price;
 use bazar::i18n::{Locale, provide_i18n, use_i18n};
 use bazar_api::Fen;
@@ -55,7 +55,7 @@ async fn switching_language_flips_direction_and_is_remembered() {
     let host = mount(|| {
         let i18n = provide_i18n(Locale::ZhHans);
         view! {
-            <LanguageSwitcher />
+            <LanguageSwitcher label=bazar::i18n::tr(|t| t.language) />
             <p class="probe">{move || use_i18n().t().back.to_string() + "|" + i18n.locale().tag()}</p>
         }
     });

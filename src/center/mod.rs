@@ -13,6 +13,8 @@ pub mod texts;
 use bazar_api::account::{Me, Role};
 use leptos::prelude::*;
 
+use crate::components::language::LanguageSwitcher;
+
 use crate::api::{self, FetchError, JsonResource};
 use crate::i18n::{Locale, provide_i18n, use_i18n};
 use crate::router::{Route, Routes, provide_router};
@@ -76,7 +78,6 @@ fn Signed(me: JsonResource) -> impl IntoView {
 /// The name, the sections, the language and signing out.
 #[component]
 fn TopBar(me: JsonResource) -> impl IntoView {
-    let i18n = use_i18n();
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = api::send::<()>(api::Method::POST, crate::urls::SIGN_OUT, None).await;
@@ -95,21 +96,7 @@ fn TopBar(me: JsonResource) -> impl IntoView {
                 <a href="/center/earnings">{ct(|t| t.nav_money)}</a>
                 <a href="/center/overview">{ct(|t| t.nav_overview)}</a>
             </nav>
-            <label class="lang-select">
-                <span class="visually-hidden">{ct(|t| t.language)}</span>
-                <select on:change=move |ev| {
-                    if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
-                        i18n.set(locale);
-                    }
-                }>
-                    {Locale::ALL
-                        .into_iter()
-                        .map(|l| view! {
-                            <option value=l.tag() selected=move || i18n.locale() == l>{l.native_name()}</option>
-                        })
-                        .collect_view()}
-                </select>
-            </label>
+            <LanguageSwitcher label=ct(|t| t.language) />
             <button type="button" class="button quiet" data-testid="sign-out" on:click=sign_out>
                 {ct(|t| t.sign_out)}
             </button>

@@ -3,8 +3,10 @@
 
 use leptos::prelude::*;
 
+use crate::components::language::LanguageSwitcher;
+
 use crate::components::trace_form::TraceForm;
-use crate::i18n::{Locale, tr, use_i18n};
+use crate::i18n::{tr, use_i18n};
 use crate::state::basket::use_basket;
 use crate::state::orders::{SendState, use_orders};
 
@@ -22,7 +24,7 @@ pub fn Header() -> impl IntoView {
                 <img src="/img/logo.svg" width="36" height="36" alt="" />
                 <span class="brand-name">{tr(|t| t.shop_name)}</span>
             </a>
-            <LanguageSwitcher />
+            <LanguageSwitcher label=tr(|t| t.language) />
             <a href="/basket" class="icon-button basket-button" aria-label=move || {
                 format!("{} ({})", i18n.t().basket, count())
             }>
@@ -59,37 +61,5 @@ pub fn Header() -> impl IntoView {
         {move || (waiting()).then(|| view! {
             <p class="banner" role="status">{tr(|t| t.pending_banner)}</p>
         })}
-    }
-}
-
-/// Each language named in its own script; switching needs no reload.
-#[component]
-pub fn LanguageSwitcher() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <select
-            class="lang-switch"
-            aria-label=tr(|t| t.language)
-            on:change=move |ev| {
-                if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
-                    i18n.set(locale);
-                }
-            }
-        >
-            {Locale::ALL
-                .into_iter()
-                .map(|locale| {
-                    view! {
-                        <option
-                            value=locale.tag()
-                            lang=locale.tag()
-                            selected=move || i18n.locale() == locale
-                        >
-                            {locale.native_name()}
-                        </option>
-                    }
-                })
-                .collect_view()}
-        </select>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod family_card;
 pub mod header;
+pub mod language;
 pub mod load_error;
 pub mod price;
 pub mod product_card;

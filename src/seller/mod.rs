@@ -15,6 +15,8 @@ pub mod tutor;
 use bazar_api::account::{KeyCardSignIn, Me, Role};
 use leptos::prelude::*;
 
+use crate::components::language::LanguageSwitcher;
+
 use crate::api::{self, FetchError, JsonResource};
 use crate::i18n::{Locale, provide_i18n, use_i18n};
 use crate::router::{Route, Routes, provide_router};
@@ -122,25 +124,13 @@ fn Family(children: ChildrenFn) -> impl IntoView {
 /// Home, the language, and the narration of the screen.
 #[component]
 fn SellerBar() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <header class="topbar seller-bar">
             <a class="brand" href="/seller" aria-label=st(|t| t.home)>
                 <img src="/img/logo.svg" width="40" height="40" alt="" />
                 <span class="brand-name">{st(|t| t.title)}</span>
             </a>
-            <label class="lang-select">
-                <span class="visually-hidden">{st(|t| t.language)}</span>
-                <select on:change=move |ev| {
-                    if let Some(locale) = Locale::from_tag(&event_target_value(&ev)) {
-                        i18n.set(locale);
-                    }
-                }>
-                    {Locale::ALL.into_iter().map(|l| view! {
-                        <option value=l.tag() selected=move || i18n.locale() == l>{l.native_name()}</option>
-                    }).collect_view()}
-                </select>
-            </label>
+            <LanguageSwitcher label=st(|t| t.language) />
         </header>
     }
 }
