@@ -380,13 +380,14 @@ pub async fn key_card_sign_in(
     }
 }
 
-/// Who is signed in.
+/// Who is signed in: the account, or `null` when nobody is. Being signed
+/// out is a state the apps ask about on every start, not an error (a 401
+/// would be logged as one by every browser).
 #[utoipa::path(get, path = "/api/auth/me", responses(
-    (status = 200, description = "The signed-in account", body = Me),
-    crate::responses::SignedIn,
+    (status = 200, description = "The signed-in account, or null when signed out", body = Option<Me>),
 ))]
-pub async fn who(Session(account): Session) -> Json<Me> {
-    Json(me(&account))
+pub async fn who(session: Option<Session>) -> Json<Option<Me>> {
+    Json(session.map(|Session(account)| me(&account)))
 }
 
 /// Signs this browser out.
@@ -436,6 +437,23 @@ impl FromRequestParts<AppState> for Session {
             .await?
             .ok_or(AppError::Unauthorized)?;
         Ok(Session(account))
+    }
+}
+
+/// `Option<Session>`: `None` when signed out (or the session ended); a
+/// failing database is still an error.
+impl axum::extract::OptionalFromRequestParts<AppState> for Session {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <Session as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(session) => Ok(Some(session)),
+            Err(AppError::Unauthorized) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -35,18 +35,19 @@ pub fn CenterApp() -> impl IntoView {
     provide_router(bazar_api::pages::App::Center);
     let me = api::json_resource(Signal::derive(|| Some(crate::urls::ME.to_string())));
     view! {
-            {move || match api::decoded::<Me>(me) {
+            {move || match api::decoded::<Option<Me>>(me) {
                 None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
-                Some(Ok(account)) if account.role == Role::Operator => {
+                Some(Ok(Some(account))) if account.role == Role::Operator => {
                     provide_context(Operator(account));
                     view! { <Signed me=me /> }.into_any()
                 }
-                Some(Ok(_)) => view! {
+                Some(Ok(Some(_))) => view! {
                     <TopBar me=me />
                     <main class="page"><p class="notice">{ct(|t| t.error_forbidden)}</p></main>
                 }
                 .into_any(),
-                Some(Err(_)) => view! { <SignIn me=me /> }.into_any(),
+                // Signed out, or the answer didn't come.
+                Some(Ok(None) | Err(_)) => view! { <SignIn me=me /> }.into_any(),
             }}
     }
 }

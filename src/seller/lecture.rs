@@ -23,9 +23,9 @@ use crate::i18n::{Locale, use_i18n};
 pub fn LectureView() -> impl IntoView {
     let me = api::json_resource(Signal::derive(|| Some(crate::urls::ME.to_string())));
     view! {
-        {move || match api::decoded::<Me>(me) {
+        {move || match api::decoded::<Option<Me>>(me) {
             None => view! { <p class="big-notice">{st(|t| t.loading)}</p> }.into_any(),
-            Some(Ok(m)) if m.role == Role::Trainer => view! { <Projector hub=m.hub.clone() /> }.into_any(),
+            Some(Ok(Some(m))) if m.role == Role::Trainer => view! { <Projector hub=m.hub.clone() /> }.into_any(),
             _ => view! { <TrainerSignIn on_signed=move || me.refetch() /> }.into_any(),
         }}
     }

@@ -112,10 +112,10 @@ fn Family(children: ChildrenFn) -> impl IntoView {
         if gate.signing_in.get() {
             return view! { <main class="seller-page"><p class="big-notice">{st(|t| t.signing_in)}</p></main> }.into_any();
         }
-        match api::decoded::<Me>(gate.me) {
+        match api::decoded::<Option<Me>>(gate.me) {
             None => view! { <main class="seller-page"><p class="big-notice">{st(|t| t.loading)}</p></main> }
                 .into_any(),
-            Some(Ok(account)) if account.role == Role::Family => children().into_any(),
+            Some(Ok(Some(account))) if account.role == Role::Family => children().into_any(),
             _ => view! { <ScanCard failed=gate.failed.get() /> }.into_any(),
         }
     }

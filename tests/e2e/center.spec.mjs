@@ -230,3 +230,22 @@ test('the center in Uyghur mirrors and a signed-out visitor sees only the sign-i
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await shot(page, 'center-sign-in-ug');
 });
+
+// Being signed out is a state, not an error: the center's sign-in, the
+// sellers' card screen and the trainers' sign-in log nothing to the console.
+test('signed out, the center, the sellers\' app and the lecture log no error', async ({ page }) => {
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e}`));
+  await page.goto('/center');
+  await expect(page.locator('input[name=password]')).toBeVisible();
+  await page.goto('/seller');
+  await expect(page.locator('.seller-bar')).toBeVisible();
+  await expect(page.locator('[data-testid=hear]').first()).toBeVisible();
+  await page.goto('/seller/lecture');
+  await expect(page.locator('input[type=password]')).toBeVisible();
+  expect(errors).toEqual([]);
+  // The watch sees what a 401 logs (so the empty list above means something).
+  await page.evaluate(() => fetch('/api/center/orders'));
+  await expect.poll(() => errors.length).toBe(1);
+});
