@@ -156,34 +156,7 @@ pub fn LessonRunner(
         None if checking.get() => Screen::Sell(0),
         None => Screen::Home,
     });
-    // Entering a step puts the listing screens where that step needs them;
-    // a phone that joins a lecture half way gets what earlier steps chose.
-    let lesson_kind = data
-        .steps
-        .iter()
-        .find_map(|s| KINDS.iter().find(|k| k.2 == s.target))
-        .map(|k| (k.0, k.1));
-    Effect::new(move |_| {
-        let Screen::Sell(sell_step) = screen.get() else {
-            return;
-        };
-        let needs_photo = sell_step >= 1 && current().is_none_or(|s| s.target != "photo-take");
-        draft.update(|d| {
-            if sell_step == 0 && d.step != 0 {
-                *d = Draft::default();
-            }
-            d.step = sell_step;
-            if sell_step >= 1 && d.kind.is_none() {
-                d.kind = lesson_kind.map(|k| k.0);
-            }
-            if needs_photo && d.photo_url.is_none() {
-                d.photo_url = lesson_kind.map(|k| k.1.to_string());
-            }
-            if sell_step >= 4 && d.price.is_empty() {
-                d.price = "5".into();
-            }
-        });
-    });
+    follow_steps_in_draft(data, draft, screen, move || current().map(|s| s.target));
     let hub_for_say = hub.clone();
     let say = move || {
         if let Some(s) = current() {
@@ -215,29 +188,8 @@ pub fn LessonRunner(
             on_done.run(done);
         }
     });
-    // The light follows its control as the page moves.
-    let rect = RwSignal::new(None::<Rect>);
     let target = Memo::new(move |_| current().map(|s| s.target));
-    Effect::new(move |_| {
-        if let Some(t) = target.get() {
-            // After the screen has drawn the step.
-            leptos::task::spawn_local(async move {
-                gloo_timers::future::TimeoutFuture::new(50).await;
-                scroll_to(t);
-                rect.set(target_rect(t));
-            });
-        }
-    });
-    let interval = leptos::prelude::set_interval_with_handle(
-        move || rect.set(target.get_untracked().and_then(target_rect)),
-        std::time::Duration::from_millis(100),
-    )
-    .ok();
-    on_cleanup(move || {
-        if let Some(handle) = interval {
-            handle.clear();
-        }
-    });
+    let rect = light_on(target);
     let hint = move |_| {
         let t = texts(i18n.locale());
         narrate(recorded, "hint", t.hint_wrong, i18n.locale(), None);
@@ -273,17 +225,8 @@ pub fn LessonRunner(
                     Screen::Money => view! { <PracticeSample prepare=false /> }.into_any(),
                 }}
             </div>
-            // The dimmed screen around the lit control catches wrong taps.
             {move || match (finished.get(), rect.get()) {
-                (false, Some(r)) => view! {
-                    <div class="spotlight" data-testid="spotlight"
-                        style:left=format!("{}px", r.x) style:top=format!("{}px", r.y)
-                        style:width=format!("{}px", r.w) style:height=format!("{}px", r.h)></div>
-                    <div class="dim" style:left="0" style:top="0" style:right="0" style:height=format!("{}px", r.y.max(0.0)) on:click=hint></div>
-                    <div class="dim" style:left="0" style:top=format!("{}px", r.y + r.h) style:right="0" style:bottom="0" on:click=hint></div>
-                    <div class="dim" style:left="0" style:top=format!("{}px", r.y) style:width=format!("{}px", r.x.max(0.0)) style:height=format!("{}px", r.h) on:click=hint></div>
-                    <div class="dim" style:left=format!("{}px", r.x + r.w) style:top=format!("{}px", r.y) style:right="0" style:height=format!("{}px", r.h) on:click=hint></div>
-                }.into_any(),
+                (false, Some(r)) => spotlight(r, hint).into_any(),
                 _ => ().into_any(),
             }}
             {move || (finished.get() && (!checking.get() || check_sent.get())).then(|| {
@@ -309,6 +252,85 @@ pub fn LessonRunner(
         </div>
     }
     .into_any()
+}
+
+/// Entering a step puts the listing screens where that step needs them
+/// (the practice draft at the step's screen, with the lesson's kind, its
+/// picture for a photo and a price once they are due): a phone that joins
+/// a lecture half way gets what earlier steps chose.
+fn follow_steps_in_draft(
+    data: &'static Lesson,
+    draft: RwSignal<Draft>,
+    screen: Memo<Screen>,
+    target: impl Fn() -> Option<&'static str> + Send + Sync + 'static,
+) {
+    let lesson_kind = data
+        .steps
+        .iter()
+        .find_map(|s| KINDS.iter().find(|k| k.2 == s.target))
+        .map(|k| (k.0, k.1));
+    Effect::new(move |_| {
+        let Screen::Sell(sell_step) = screen.get() else {
+            return;
+        };
+        let needs_photo = sell_step >= 1 && target() != Some("photo-take");
+        draft.update(|d| {
+            if sell_step == 0 && d.step != 0 {
+                *d = Draft::default();
+            }
+            d.step = sell_step;
+            if sell_step >= 1 && d.kind.is_none() {
+                d.kind = lesson_kind.map(|k| k.0);
+            }
+            if needs_photo && d.photo_url.is_none() {
+                d.photo_url = lesson_kind.map(|k| k.1.to_string());
+            }
+            if sell_step >= 4 && d.price.is_empty() {
+                d.price = "5".into();
+            }
+        });
+    });
+}
+
+/// Where the light falls: the step's control, followed as the page moves
+/// (scrolled to when the step starts, measured again every 100 ms).
+fn light_on(target: Memo<Option<&'static str>>) -> RwSignal<Option<Rect>> {
+    let rect = RwSignal::new(None::<Rect>);
+    Effect::new(move |_| {
+        if let Some(t) = target.get() {
+            // After the screen has drawn the step.
+            leptos::task::spawn_local(async move {
+                gloo_timers::future::TimeoutFuture::new(50).await;
+                scroll_to(t);
+                rect.set(target_rect(t));
+            });
+        }
+    });
+    let interval = leptos::prelude::set_interval_with_handle(
+        move || rect.set(target.get_untracked().and_then(target_rect)),
+        std::time::Duration::from_millis(100),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(handle) = interval {
+            handle.clear();
+        }
+    });
+    rect
+}
+
+/// The light on the control at `r`, and the dimmed screen around it, which
+/// catches wrong taps with `hint`.
+fn spotlight(r: Rect, hint: impl Fn(leptos::ev::MouseEvent) + Copy + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div class="spotlight" data-testid="spotlight"
+            style:left=format!("{}px", r.x) style:top=format!("{}px", r.y)
+            style:width=format!("{}px", r.w) style:height=format!("{}px", r.h)></div>
+        <div class="dim" style:left="0" style:top="0" style:right="0" style:height=format!("{}px", r.y.max(0.0)) on:click=hint></div>
+        <div class="dim" style:left="0" style:top=format!("{}px", r.y + r.h) style:right="0" style:bottom="0" on:click=hint></div>
+        <div class="dim" style:left="0" style:top=format!("{}px", r.y) style:width=format!("{}px", r.x.max(0.0)) style:height=format!("{}px", r.h) on:click=hint></div>
+        <div class="dim" style:left=format!("{}px", r.x + r.w) style:top=format!("{}px", r.y) style:right="0" style:height=format!("{}px", r.h) on:click=hint></div>
+    }
 }
 
 /// The caption bar: the picture, one line, the dots, and the three buttons
