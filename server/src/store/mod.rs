@@ -375,3 +375,38 @@ pub fn random_hex<const N: usize>() -> String {
     getrandom::getrandom(&mut bytes).expect("the OS random source works");
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Location;
+
+    #[test]
+    fn a_location_is_a_postgres_url_or_else_a_sqlite_file() {
+        assert_eq!(
+            Location::parse("postgres://bazar@db:5432/bazar"),
+            Location::Postgres("postgres://bazar@db:5432/bazar".into())
+        );
+        assert_eq!(
+            Location::parse("postgresql://db/bazar"),
+            Location::Postgres("postgresql://db/bazar".into())
+        );
+        for (value, path) in [
+            ("bazar.db", "bazar.db"),
+            ("sqlite:/srv/bazar.db", "/srv/bazar.db"),
+            ("sqlite:///srv/bazar.db", "/srv/bazar.db"),
+            ("/tmp/postgres://x", "/tmp/postgres://x"),
+        ] {
+            assert_eq!(Location::parse(value), Location::Sqlite(path.into()), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_location_is_shown_without_its_password() {
+        let shown = Location::parse("postgres://bazar:s3cret@db:5432/bazar").to_string();
+        assert_eq!(shown, "postgres://bazar@db:5432/bazar");
+        assert!(!shown.contains("s3cret"));
+        let plain = Location::parse("postgres://postgres@127.0.0.1:5432/bazar").to_string();
+        assert_eq!(plain, "postgres://postgres@127.0.0.1:5432/bazar");
+        assert_eq!(Location::parse("bazar.db").to_string(), "bazar.db");
+    }
+}
