@@ -98,6 +98,27 @@ pub fn decoded<T: Deserialize>(resource: JsonResource) -> Option<Result<T, Fetch
     resource.get().map(|answer| answer.and_then(|text| decode(&text)))
 }
 
+/// Shows the resource's answer decoded as `T` with `ok`; until it comes,
+/// `loading`; when it fails, `failed` (which offers to try again). Each app
+/// passes its own words, so none carries another's texts.
+pub fn shown<T, V>(
+    resource: JsonResource,
+    loading: impl Fn() -> leptos::prelude::AnyView + Send + Sync + 'static,
+    ok: impl Fn(T) -> V + Send + Sync + 'static,
+    failed: impl Fn(FetchError) -> leptos::prelude::AnyView + Send + Sync + 'static,
+) -> impl Fn() -> leptos::prelude::AnyView + Send + Sync + 'static
+where
+    T: Deserialize + 'static,
+    V: leptos::prelude::IntoView + 'static,
+{
+    use leptos::prelude::IntoAny;
+    move || match decoded::<T>(resource) {
+        None => loading(),
+        Some(Ok(value)) => ok(value).into_any(),
+        Some(Err(error)) => failed(error),
+    }
+}
+
 /// JSON text as `T`, or `None` when it is not JSON or not a `T`.
 ///
 /// The text becomes serde-lite's one intermediate value, and each type

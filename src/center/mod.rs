@@ -162,11 +162,12 @@ pub fn show<T: serde_lite::Deserialize + 'static, V: IntoView + 'static>(
     resource: JsonResource,
     ok: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl Fn() -> AnyView + Send + Sync + 'static {
-    move || match api::decoded::<T>(resource) {
-        None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
-        Some(Ok(value)) => ok(value).into_any(),
-        Some(Err(error)) => view! { <Failed error=error on_retry=move || resource.refetch() /> }.into_any(),
-    }
+    api::shown(
+        resource,
+        || view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
+        ok,
+        move |error| view! { <Failed error=error on_retry=move || resource.refetch() /> }.into_any(),
+    )
 }
 
 #[component]

@@ -213,10 +213,11 @@ pub fn show<T: serde_lite::Deserialize + 'static, V: IntoView + 'static>(
     resource: JsonResource,
     ok: impl Fn(T) -> V + Send + Sync + 'static,
 ) -> impl Fn() -> AnyView + Send + Sync + 'static {
-    move || match api::decoded::<T>(resource) {
-        None => view! { <p class="big-notice">{st(|t| t.loading)}</p> }.into_any(),
-        Some(Ok(value)) => ok(value).into_any(),
-        Some(Err(error)) => {
+    api::shown(
+        resource,
+        || view! { <p class="big-notice">{st(|t| t.loading)}</p> }.into_any(),
+        ok,
+        move |error| {
             let message = if error == FetchError::Network {
                 st(|t| t.error_network)
             } else {
@@ -229,8 +230,8 @@ pub fn show<T: serde_lite::Deserialize + 'static, V: IntoView + 'static>(
                 </div>
             }
             .into_any()
-        }
-    }
+        },
+    )
 }
 
 /// A number in big digits, isolated for right-to-left text.
