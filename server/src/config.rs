@@ -66,6 +66,20 @@ pub struct Config {
     /// cookies are always `Secure` and HSTS is sent.
     #[arg(long, env = "BAZAR_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Whether an empty database gets the demo hub: `on` (default) or `off`
+    /// (a real township starting empty; also `--no-demo`).
+    #[arg(long, env = "BAZAR_DEMO", default_value = "on", value_parser = ["on", "off"])]
+    pub demo: String,
+    /// Start on an empty database without the demo hub (as `BAZAR_DEMO=off`).
+    #[arg(long)]
+    pub no_demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Config {
+    /// Whether an empty database gets the demo hub.
+    pub fn demo(&self) -> bool {
+        self.demo == "on" && !self.no_demo
+    }
 }

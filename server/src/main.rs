@@ -29,7 +29,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(Command::CreateAccount { role, hub, username }) = &config.command {
         return create_account(&config, role, hub, username).await;
     }
-    let store = Store::open(&config.db).await?;
+    let store = Store::open_with(&config.db, config.demo()).await?;
     let listener = bazar_server::listen::bind(config.addr)?;
     tracing::info!(
         addr = %listener.local_addr()?,
@@ -53,7 +53,7 @@ async fn create_account(config: &Config, role: &str, hub: &str, username: &str) 
     if !bazar_api::account::is_username(username) {
         anyhow::bail!("a username is 3 to 32 lowercase letters, digits, '.', '-' or '_'");
     }
-    let store = Store::open(&config.db).await?;
+    let store = Store::open_with(&config.db, config.demo()).await?;
     // 20 letters and digits from the OS random source: about 119 bits.
     let password = bazar_server::auth::random_password();
     let hash = bazar_server::auth::hash_password_blocking(password.clone()).await;

@@ -160,9 +160,15 @@ impl Store {
     /// Opens (creating if needed) the database, applies its backend's
     /// migrations and seeds the demo hub into an empty database.
     pub async fn open(location: &Location) -> anyhow::Result<Store> {
+        Store::open_with(location, true).await
+    }
+
+    /// [`Store::open`], seeding the demo hub into an empty database only
+    /// with `demo` (a real township starts empty).
+    pub async fn open_with(location: &Location, demo: bool) -> anyhow::Result<Store> {
         Ok(Store(match location {
-            Location::Sqlite(path) => Backend::Sqlite(sqlite::Store::open(path).await?),
-            Location::Postgres(url) => Backend::Postgres(postgres::Store::open(url).await?),
+            Location::Sqlite(path) => Backend::Sqlite(sqlite::Store::open(path, demo).await?),
+            Location::Postgres(url) => Backend::Postgres(postgres::Store::open(url, demo).await?),
         }))
     }
 

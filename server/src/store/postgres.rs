@@ -133,12 +133,14 @@ pub struct Store {
 
 impl Store {
     /// Connects to the database at `url`, applies the migrations (one
-    /// server at a time: sqlx holds an advisory lock while it migrates) and
-    /// seeds the demo hub into an empty database.
-    pub async fn open(url: &str) -> anyhow::Result<Store> {
+    /// server at a time: sqlx holds an advisory lock while it migrates) and,
+    /// with `demo`, seeds the demo hub into an empty database.
+    pub async fn open(url: &str, demo: bool) -> anyhow::Result<Store> {
         let store = Store::open_existing(url).await?;
         sqlx::migrate!("./migrations/postgres").run(&store.pool).await?;
-        seed::seed_if_empty(&store, current_week()).await?;
+        if demo {
+            seed::seed_if_empty(&store, current_week()).await?;
+        }
         let follower = tokio::spawn(follow(
             store.pool.clone(),
             store.catalog_version.clone(),
@@ -272,7 +274,7 @@ async fn follow(
 async fn test_store() -> Option<(Store, Option<tempfile::TempDir>)> {
     let url = std::env::var("BAZAR_TEST_PG").ok()?;
     let url = fresh_database(&url).await.unwrap();
-    Some((Store::open(&url).await.unwrap(), None))
+    Some((Store::open(&url, true).await.unwrap(), None))
 }
 
 /// Creates a database of its own on the cluster at `url` and answers its URL.

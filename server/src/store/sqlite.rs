@@ -90,11 +90,14 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the file at `path`, applies the
-    /// migrations and seeds the demo hub into an empty database.
-    pub async fn open(path: &Path) -> anyhow::Result<Store> {
+    /// migrations and, with `demo`, seeds the demo hub into an empty
+    /// database.
+    pub async fn open(path: &Path, demo: bool) -> anyhow::Result<Store> {
         let store = Store::connect(path, true).await?;
         sqlx::migrate!("./migrations/sqlite").run(&store.pool).await?;
-        seed::seed_if_empty(&store, current_week()).await?;
+        if demo {
+            seed::seed_if_empty(&store, current_week()).await?;
+        }
         Ok(store)
     }
 
@@ -186,6 +189,6 @@ impl Store {
 #[cfg(test)]
 async fn test_store() -> Option<(Store, Option<tempfile::TempDir>)> {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("bazar.db")).await.unwrap();
+    let store = Store::open(&dir.path().join("bazar.db"), true).await.unwrap();
     Some((store, Some(dir)))
 }

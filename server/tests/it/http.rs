@@ -394,6 +394,41 @@ async fn json_is_compressed_when_asked() {
     server.stop().await;
 }
 
+/// A real township starts on an empty database (`BAZAR_DEMO=off`, or
+/// `--no-demo`): the shop serves with nothing in it, a restart adds no demo
+/// hub, and the server's command line won't make staff of a hub that isn't.
+#[tokio::test]
+async fn a_real_township_starts_on_an_empty_database() {
+    let server = TestServer::start_empty(crate::common::Data::new().await).await;
+    assert_eq!(server.get("/api/health").await.status(), 200);
+    assert_eq!(server.get("/").await.status(), 200);
+    let products: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    assert!(products.is_empty(), "{products:?}");
+    let zones: Vec<bazar_api::Zone> = server.get("/api/zones").await.json().await.unwrap();
+    assert!(zones.is_empty(), "{zones:?}");
+    let data = server.stop().await;
+
+    // The URL itself: its display hides a password.
+    let db = match &data.db {
+        bazar_server::store::Location::Postgres(url) => url.clone(),
+        bazar_server::store::Location::Sqlite(path) => path.display().to_string(),
+    };
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bazar-server"))
+        .args(["--db", &db, "--no-demo", "create-account", "--role", "operator"])
+        .args(["--hub", "yultuz-bagh", "--username", "first.ops"])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("no hub \"yultuz-bagh\""), "{said}");
+
+    let again = TestServer::start_empty(data).await;
+    let products: Vec<Product> = again.get("/api/products").await.json().await.unwrap();
+    assert!(products.is_empty(), "still empty after a restart");
+    again.stop().await;
+}
+
 #[tokio::test]
 async fn the_database_runs_in_wal_mode_and_seeds_once() {
     let server = TestServer::start().await;

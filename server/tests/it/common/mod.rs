@@ -129,28 +129,34 @@ pub struct TestServer {
 impl TestServer {
     /// A server as deployed: rate limits on.
     pub async fn start() -> TestServer {
-        TestServer::start_with(Data::new().await, true, |s| s).await
+        TestServer::start_with(Data::new().await, true, true, |s| s).await
     }
 
     /// A server for load from this one address: rate limits off.
     pub async fn start_unlimited() -> TestServer {
-        TestServer::start_with(Data::new().await, false, |s| s).await
+        TestServer::start_with(Data::new().await, false, true, |s| s).await
     }
 
     /// Starts on a database that is there already.
     pub async fn start_in(data: Data) -> TestServer {
-        TestServer::start_with(data, true, |s| s).await
+        TestServer::start_with(data, true, true, |s| s).await
     }
 
     /// A server as deployed, set up further by `configure` (a proxy in
     /// front, a public address).
     pub async fn start_configured(configure: fn(AppState) -> AppState) -> TestServer {
-        TestServer::start_with(Data::new().await, true, configure).await
+        TestServer::start_with(Data::new().await, true, true, configure).await
+    }
+
+    /// A real township's first start: no demo hub (`BAZAR_DEMO=off`).
+    pub async fn start_empty(data: Data) -> TestServer {
+        TestServer::start_with(data, true, false, |s| s).await
     }
 
     async fn start_with(
         Data { dir, db }: Data,
         rate_limits: bool,
+        demo: bool,
         configure: fn(AppState) -> AppState,
     ) -> TestServer {
         let dist = dir.path().join("dist");
@@ -166,7 +172,7 @@ impl TestServer {
         )
         .unwrap();
 
-        let store = Store::open(&db).await.unwrap();
+        let store = Store::open_with(&db, demo).await.unwrap();
         let dir_uploads = dir.path().join("uploads");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -196,7 +202,7 @@ impl TestServer {
             dir: tempfile::tempdir().unwrap(),
             db: self.db.clone(),
         };
-        TestServer::start_with(data, true, |s| s).await
+        TestServer::start_with(data, true, true, |s| s).await
     }
 
     pub fn url(&self, path: &str) -> String {
