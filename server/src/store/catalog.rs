@@ -232,6 +232,28 @@ fn escape_like(text: &str) -> String {
     out
 }
 
+impl Store {
+    /// The catalog's version now; read it before reading the catalog.
+    pub fn catalog_version(&self) -> u64 {
+        self.catalog_version.get()
+    }
+
+    /// Marks the catalog changed; call after the change is committed (the
+    /// other servers learn of it from `catalog_changed_in`, sent with the
+    /// transaction).
+    pub(super) fn catalog_changed(&self) {
+        self.catalog_version.bump();
+    }
+
+    /// True when the database answers a query.
+    pub async fn ping(&self) -> bool {
+        sqlx::query_scalar::<_, i64>("SELECT CAST(1 AS BIGINT)")
+            .fetch_one(&self.pool)
+            .await
+            .is_ok()
+    }
+}
+
 /// Starts `week` for product `id` if it is weekly: its whole capacity is
 /// available again (see `available_now!` in `mod.rs`).
 pub(super) async fn start_week(tx: &mut Conn, id: i64, week: i64) -> sqlx::Result<()> {

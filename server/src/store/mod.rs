@@ -182,14 +182,6 @@ impl Store {
         }))
     }
 
-    /// `"sqlite"` or `"postgres"`.
-    pub fn backend(&self) -> &'static str {
-        match &self.0 {
-            Backend::Sqlite(_) => "sqlite",
-            Backend::Postgres(_) => "postgres",
-        }
-    }
-
     /// The catalog's version now; read it before reading the catalog.
     pub fn catalog_version(&self) -> u64 {
         match &self.0 {

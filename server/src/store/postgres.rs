@@ -189,22 +189,6 @@ impl Store {
     /// ([`lecture_changed_in`]), each change once.
     fn lecture_changed(&self, _code: &str) {}
 
-    pub fn catalog_version(&self) -> u64 {
-        self.catalog_version.get()
-    }
-
-    /// Marks the catalog changed; call after the change is committed.
-    fn catalog_changed(&self) {
-        self.catalog_version.bump();
-    }
-
-    pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i32>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
-    }
-
     /// Closes the pool, waiting for running queries (used at shutdown).
     pub async fn close(&self) {
         if let Some(follower) = &self.follower {

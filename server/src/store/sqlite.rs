@@ -148,15 +148,6 @@ impl Store {
         let _ = self.lecture_changes.send(code.to_string());
     }
 
-    pub fn catalog_version(&self) -> u64 {
-        self.catalog_version.get()
-    }
-
-    /// Marks the catalog changed; call after the change is committed.
-    fn catalog_changed(&self) {
-        self.catalog_version.bump();
-    }
-
     /// `VACUUM INTO` reads one snapshot while writers go on.
     pub async fn backup(&self, to: &Path) -> anyhow::Result<()> {
         if to.exists() {
@@ -170,13 +161,6 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    pub async fn ping(&self) -> bool {
-        sqlx::query_scalar::<_, i64>("SELECT 1")
-            .fetch_one(&self.pool)
-            .await
-            .is_ok()
     }
 
     /// Closes the pool, waiting for running queries (used at shutdown).
