@@ -4,8 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 crate::named! {
-    /// What an account may do. Every account belongs to one hub.
+    /// What an account may do. Every account but an admin's belongs to one hub.
     pub enum Role {
+        /// Runs the platform: creates hubs and their first operators, and may
+        /// act in any hub as its operator (after choosing it).
+        Admin = "admin",
         /// Service-center staff: orders, pick lists, batches, listings, earnings.
         Operator = "operator",
         /// Teaches at village lectures and records narration.
@@ -75,9 +78,9 @@ mod tests {
 
     #[test]
     fn roles_round_trip() {
-        for r in [Role::Operator, Role::Trainer, Role::Family] {
+        for r in [Role::Admin, Role::Operator, Role::Trainer, Role::Family] {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
-        assert_eq!(Role::parse("admin"), None);
+        assert_eq!(Role::parse("root"), None);
     }
 }

@@ -316,6 +316,14 @@ pub struct CenterFamily {
     /// When its current key card was printed; none when it has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_issued_at: Option<String>,
+    /// Its mobile number; empty when it has no phone.
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub story: Localized,
+    /// Retired: its products left the shop; its history stays.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 /// `POST /api/center/families/{id}/key-card`: a new card (any earlier one

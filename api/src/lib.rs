@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod center;
 pub mod earnings;
 pub mod error;
+pub mod manage;
 pub mod money;
 pub mod names;
 pub mod order;

@@ -313,7 +313,7 @@ fn has_forbidden_chars(s: &str) -> bool {
     })
 }
 
-fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
+pub(crate) fn check_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) {
     let trimmed = value.trim();
     let code = if trimmed.is_empty() {
         "required"

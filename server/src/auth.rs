@@ -101,7 +101,7 @@ async fn verify_password(hash: Option<String>, password: String) -> bool {
 }
 
 /// The session token the browser sent, if any.
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
     cookie(headers, COOKIE)
 }
 
@@ -164,7 +164,7 @@ fn clear_cookie(secure: bool) -> HeaderValue {
     .expect("a valid header")
 }
 
-fn me(account: &Account) -> Me {
+pub(crate) fn me(account: &Account) -> Me {
     Me {
         role: account.role,
         name: account.name.clone(),
@@ -457,7 +457,8 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Session {
     }
 }
 
-/// A signed-in operator; 403 for other roles.
+/// A signed-in operator, or an admin working in a hub (as its operator);
+/// 403 for other roles, 409 for an admin who hasn't chosen a hub.
 pub struct Operator(pub Account);
 
 impl FromRequestParts<AppState> for Operator {
@@ -465,10 +466,27 @@ impl FromRequestParts<AppState> for Operator {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let Session(account) = Session::from_request_parts(parts, state).await?;
-        if account.role != Role::Operator {
+        match account.role {
+            Role::Operator => Ok(Operator(account)),
+            Role::Admin if account.hub_id != 0 => Ok(Operator(account)),
+            Role::Admin => Err(AppError::Conflict("choose a hub to work in first".into())),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+}
+
+/// A signed-in platform admin; 403 for other roles.
+pub struct Admin(pub Account);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Session(account) = Session::from_request_parts(parts, state).await?;
+        if account.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
-        Ok(Operator(account))
+        Ok(Admin(account))
     }
 }
 

@@ -40,6 +40,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/earnings.csv", get(earnings_csv))
         .route("/payouts", post(payout))
         .route("/overview", get(overview))
+        .merge(crate::manage::center_router())
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -139,7 +140,7 @@ pub struct PickQuery {
     orders: Option<String>,
 }
 
-fn is_day(s: &str) -> bool {
+pub(crate) fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     s.is_ascii()
         && b.len() == 10
@@ -416,7 +417,7 @@ async fn earnings(
 
 /// A CSV text field, with text that a spreadsheet would run as a formula
 /// made inert (the csv crate quotes it).
-fn inert(s: &str) -> String {
+pub(crate) fn inert(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
@@ -426,7 +427,7 @@ fn inert(s: &str) -> String {
 
 /// Rows as CSV (CRLF line ends, quoted where a field needs it), through the
 /// csv crate.
-fn csv_of(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
+pub(crate) fn csv_of(rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, AppError> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .quote_style(csv::QuoteStyle::Necessary)

@@ -20,15 +20,16 @@ pub enum Command {
         /// The file to write; it must not exist yet.
         to: PathBuf,
     },
-    /// Create an operator or trainer account of a hub and print its new
-    /// password once (only its hash is stored).
+    /// Create an account and print its new password once (only its hash
+    /// is stored): a platform admin (no hub; it creates hubs and their
+    /// operators from the center's screens), or an operator or trainer of a hub.
     CreateAccount {
-        /// `operator` or `trainer`.
-        #[arg(long, value_parser = ["operator", "trainer"])]
+        /// `admin`, `operator` or `trainer`.
+        #[arg(long, value_parser = ["admin", "operator", "trainer"])]
         role: String,
-        /// The hub's slug, e.g. `yultuz-bagh`.
-        #[arg(long)]
-        hub: String,
+        /// The hub's slug, e.g. `yultuz-bagh` (not for an admin).
+        #[arg(long, required_if_eq_any = [("role", "operator"), ("role", "trainer")])]
+        hub: Option<String>,
         /// 3 to 32 lowercase letters, digits, `.`, `-` or `_`.
         #[arg(long)]
         username: String,

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod lecture;
 pub mod limit;
 pub mod listen;
+pub mod manage;
 pub mod payment;
 pub mod photos;
 pub mod qr;

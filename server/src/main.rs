@@ -27,7 +27,7 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     if let Some(Command::CreateAccount { role, hub, username }) = &config.command {
-        return create_account(&config, role, hub, username).await;
+        return create_account(&config, role, hub.as_deref(), username).await;
     }
     let store = Store::open_with(&config.db, config.demo()).await?;
     let listener = bazar_server::listen::bind(config.addr)?;
@@ -47,8 +47,13 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates a staff account with a random password, printed this once.
-async fn create_account(config: &Config, role: &str, hub: &str, username: &str) -> anyhow::Result<()> {
+/// Creates an admin or staff account with a random password, printed this once.
+async fn create_account(
+    config: &Config,
+    role: &str,
+    hub: Option<&str>,
+    username: &str,
+) -> anyhow::Result<()> {
     let role = bazar_api::account::Role::parse(role).ok_or_else(|| anyhow::anyhow!("unknown role {role}"))?;
     if !bazar_api::account::is_username(username) {
         anyhow::bail!("a username is 3 to 32 lowercase letters, digits, '.', '-' or '_'");
@@ -57,9 +62,18 @@ async fn create_account(config: &Config, role: &str, hub: &str, username: &str) 
     // 20 letters and digits from the OS random source: about 119 bits.
     let password = bazar_server::auth::random_password();
     let hash = bazar_server::auth::hash_password_blocking(password.clone()).await;
-    store.create_staff_account(hub, role, username, &hash).await?;
+    match hub {
+        Some(hub) if role != bazar_api::account::Role::Admin => {
+            store.create_staff_account(hub, role, username, &hash).await?;
+            println!("{} account {username} of {hub} created.", role.as_str());
+        }
+        None if role == bazar_api::account::Role::Admin => {
+            store.create_admin(username, &hash).await?;
+            println!("admin account {username} created.");
+        }
+        _ => anyhow::bail!("an admin belongs to no hub; an operator or trainer needs --hub"),
+    }
     store.close().await;
-    println!("{} account {username} of {hub} created.", role.as_str());
     println!("Password (shown only now): {password}");
     Ok(())
 }

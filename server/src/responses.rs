@@ -41,6 +41,8 @@ response_sets! {
     SignedIn: [(401, "Not signed in")];
     /// A route of the service center (`Operator`).
     Operators: [(401, "Not signed in"), (403, "Not an operator")];
+    /// A route of the platform admin (`Admin`).
+    Admins: [(401, "Not signed in"), (403, "Not a platform admin")];
     /// A route of a family's phone (`FamilySession`).
     Families: [(401, "Not signed in"), (403, "Not a family")];
     /// A route of the trainers (`Trainer`).

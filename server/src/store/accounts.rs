@@ -5,19 +5,21 @@ use bazar_api::account::Role;
 use bazar_api::center::CenterFamily;
 use sqlx::FromRow;
 
+use super::manage::{FAMILY_COLUMNS, FamilyRow, family_in};
 use super::{Account, CreateAccountError, Db, Store, parse};
 
+/// An account's columns, of the account `a`, its hub `h` (for an admin,
+/// the hub its session works in, if any) and its family `f`.
 const ACCOUNT_COLUMNS: &str =
-    "a.id, a.role, a.hub_id, h.slug AS hub_slug, a.family_id, COALESCE(a.username, f.name_zh, '') AS name";
-const ACCOUNT_JOINS: &str = "JOIN hub h ON h.id = a.hub_id LEFT JOIN family f ON f.id = a.family_id";
+    "a.id, a.role, h.id AS hub_id, h.slug AS hub_slug, a.family_id, COALESCE(a.username, f.name_zh, '') AS name";
 
 /// A row of `ACCOUNT_COLUMNS`.
 #[derive(FromRow)]
 struct AccountRow {
     id: i64,
     role: String,
-    hub_id: i64,
-    hub_slug: String,
+    hub_id: Option<i64>,
+    hub_slug: Option<String>,
     family_id: Option<i64>,
     name: String,
 }
@@ -29,8 +31,8 @@ impl TryFrom<AccountRow> for Account {
         Ok(Account {
             id: r.id,
             role: parse(&r.role, Role::parse, "role")?,
-            hub_id: r.hub_id,
-            hub_slug: r.hub_slug,
+            hub_id: r.hub_id.unwrap_or(0),
+            hub_slug: r.hub_slug.unwrap_or_default(),
             family_id: r.family_id,
             name: r.name,
         })
@@ -49,37 +51,6 @@ struct KeyCardRow {
     id: i64,
 }
 
-/// A family as the center's key-card screen shows it.
-#[derive(FromRow)]
-struct FamilyRow {
-    id: i64,
-    #[sqlx(flatten)]
-    name: super::Names,
-    #[sqlx(flatten)]
-    village: super::Villages,
-    stamp: String,
-}
-
-impl FamilyRow {
-    fn center_family(self, card_issued_at: Option<String>) -> CenterFamily {
-        CenterFamily {
-            id: self.id,
-            names: self.name.into(),
-            village: self.village.into(),
-            stamp: self.stamp,
-            card_issued_at,
-        }
-    }
-}
-
-/// A family with the date of its working key card.
-#[derive(FromRow)]
-struct FamilyCardRow {
-    #[sqlx(flatten)]
-    family: FamilyRow,
-    card_issued_at: Option<String>,
-}
-
 impl Store {
     /// A new operator or trainer of the hub `hub_slug`.
     pub async fn create_staff_account(
@@ -95,11 +66,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let hub = hub.ok_or_else(|| CreateAccountError::NoSuchHub(hub_slug.to_string()))?;
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE username = $1")
-            .bind(username)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
+        if username_taken(&mut tx, username).await? {
             return Err(CreateAccountError::UsernameTaken(username.to_string()));
         }
         let id = sqlx::query_scalar(
@@ -118,7 +85,9 @@ impl Store {
     /// The id and password hash of a staff account, by username.
     pub async fn password_of(&self, username: &str) -> sqlx::Result<Option<(i64, String)>> {
         let row = sqlx::query_as::<_, PasswordRow>(
-            "SELECT id, password_hash FROM account WHERE username = $1 AND password_hash IS NOT NULL",
+            "SELECT a.id, a.password_hash FROM account a LEFT JOIN hub h ON h.id = a.hub_id
+             WHERE a.username = $1 AND a.password_hash IS NOT NULL AND a.disabled_at IS NULL
+               AND h.disabled_at IS NULL",
         )
         .bind(username)
         .fetch_optional(&self.pool)
@@ -155,7 +124,9 @@ impl Store {
     /// The account and key card behind a card's token hash, if the card works.
     pub async fn key_card(&self, token_hash: &str) -> sqlx::Result<Option<(i64, i64)>> {
         let row = sqlx::query_as::<_, KeyCardRow>(
-            "SELECT account_id, id FROM key_card WHERE token_hash = $1 AND revoked_at IS NULL",
+            "SELECT k.account_id, k.id FROM key_card k JOIN account a ON a.id = k.account_id
+             JOIN hub h ON h.id = a.hub_id
+             WHERE k.token_hash = $1 AND k.revoked_at IS NULL AND a.disabled_at IS NULL AND h.disabled_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -204,7 +175,8 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let account = sqlx::query_as::<_, AccountRow>(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account a {ACCOUNT_JOINS} WHERE a.id = $1"
+            "SELECT {ACCOUNT_COLUMNS} FROM account a LEFT JOIN hub h ON h.id = a.hub_id
+             LEFT JOIN family f ON f.id = a.family_id WHERE a.id = $1"
         ))
         .bind(account_id)
         .fetch_one(&mut *tx)
@@ -218,12 +190,13 @@ impl Store {
     pub async fn session(&self, token_hash: &str) -> sqlx::Result<Option<Account>> {
         let row = sqlx::query_as::<_, AccountRow>(&format!(
             concat!(
-                "SELECT {columns} FROM session s JOIN account a ON a.id = s.account_id {joins}
-                 WHERE s.token_hash = $1 AND s.expires_at > ",
+                "SELECT {columns} FROM session s JOIN account a ON a.id = s.account_id
+                 LEFT JOIN hub h ON h.id = COALESCE(a.hub_id, s.hub_id) LEFT JOIN family f ON f.id = a.family_id
+                 WHERE s.token_hash = $1 AND a.disabled_at IS NULL
+                   AND (a.role = 'admin' OR h.disabled_at IS NULL) AND s.expires_at > ",
                 now!()
             ),
             columns = ACCOUNT_COLUMNS,
-            joins = ACCOUNT_JOINS
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -251,19 +224,13 @@ impl Store {
 
     /// The hub's families with the date of their working key card.
     pub async fn hub_families(&self, hub_id: i64) -> sqlx::Result<Vec<CenterFamily>> {
-        let rows = sqlx::query_as::<_, FamilyCardRow>(
-            "SELECT f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh, f.village_en, f.stamp,
-                    (SELECT MAX(k.issued_at) FROM account a JOIN key_card k ON k.account_id = a.id
-                     WHERE a.family_id = f.id AND k.revoked_at IS NULL) AS card_issued_at
-             FROM family f WHERE f.hub_id = $1 ORDER BY f.id",
-        )
+        let rows: Vec<FamilyRow> = sqlx::query_as(&format!(
+            "SELECT {FAMILY_COLUMNS} FROM family f WHERE f.hub_id = $1 ORDER BY f.id"
+        ))
         .bind(hub_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| r.family.center_family(r.card_issued_at))
-            .collect())
+        Ok(rows.into_iter().map(CenterFamily::from).collect())
     }
 
     /// A new key card for a family of `hub_id`: earlier cards stop working
@@ -277,17 +244,12 @@ impl Store {
         token_hash: &str,
     ) -> sqlx::Result<Option<(CenterFamily, String)>> {
         let mut tx = self.write().await?;
-        let Some(family) = sqlx::query_as::<_, FamilyRow>(
-            "SELECT id, name_ug, name_zh, name_en, village_ug, village_zh, village_en, stamp FROM family
-             WHERE id = $1 AND hub_id = $2",
-        )
-        .bind(family_id)
-        .bind(hub_id)
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
+        let Some(family) = family_in(&mut tx, hub_id, family_id).await? else {
             return Ok(None);
         };
+        if family.retired {
+            return Ok(None);
+        }
         let account: i64 = sqlx::query_scalar(
             "INSERT INTO account (hub_id, role, family_id) VALUES ($1, 'family', $2)
              ON CONFLICT (family_id) DO UPDATE SET role = 'family' RETURNING id",
@@ -309,7 +271,11 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(Some((family.center_family(Some(issued_at.clone())), issued_at)))
+        let family = CenterFamily {
+            card_issued_at: Some(issued_at.clone()),
+            ..family
+        };
+        Ok(Some((family, issued_at)))
     }
 
     /// Stops a family's key cards and signs its phones out. False when the
@@ -336,7 +302,16 @@ impl Store {
     }
 }
 
-async fn revoke_cards(tx: &mut sqlx::Transaction<'static, Db>, account: i64) -> sqlx::Result<()> {
+/// Whether an account has the username `username` already.
+pub(super) async fn username_taken(tx: &mut sqlx::Transaction<'static, Db>, username: &str) -> sqlx::Result<bool> {
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM account WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(taken.is_some())
+}
+
+pub(super) async fn revoke_cards(tx: &mut sqlx::Transaction<'static, Db>, account: i64) -> sqlx::Result<()> {
     sqlx::query(
         "DELETE FROM session WHERE key_card_id IN
          (SELECT id FROM key_card WHERE account_id = $1 AND revoked_at IS NULL)",

@@ -7,9 +7,9 @@ use super::{Conn, ProductFilter, Store, int, parse};
 
 const PRODUCT_COLUMNS: &str = concat!(
     "p.id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
-    p.price_fen, p.capacity, p.image, p.max_per_order, ",
+    p.price_fen, p.capacity, p.image, p.max_per_order, CASE WHEN p.paused = 0 THEN ",
     super::available_now!(),
-    " AS available,
+    " ELSE 0 END AS available,
     f.id AS family_id, f.name_ug AS family_name_ug, f.name_zh AS family_name_zh,
     f.name_en AS family_name_en, f.village_ug, f.village_zh, f.village_en, f.photo"
 );
@@ -106,14 +106,19 @@ impl Store {
             .as_ref()
             .map(|t| format!("%{}%", escape_like(&t.to_lowercase())));
         let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
-             WHERE p.status = 'live'
+            concat!(
+                "SELECT {columns} FROM product p JOIN family f ON f.id = p.family_id
+             WHERE ",
+                super::listed!(),
+                "
                AND ($2 IS NULL OR p.kind = $2)
                AND ($3 IS NULL OR p.family_id = $3)
                AND ($4 IS NULL OR lower(p.name_ug) LIKE $4 ESCAPE '\\' OR lower(p.name_zh) LIKE $4 ESCAPE '\\'
                     OR lower(p.name_en) LIKE $4 ESCAPE '\\' OR lower(f.name_ug) LIKE $4 ESCAPE '\\'
                     OR lower(f.name_zh) LIKE $4 ESCAPE '\\' OR lower(f.name_en) LIKE $4 ESCAPE '\\')
              ORDER BY p.id"
+            ),
+            columns = PRODUCT_COLUMNS
         );
         let rows: Vec<ProductRow> = sqlx::query_as(&sql)
             .bind(week)
@@ -128,8 +133,12 @@ impl Store {
     /// One live product, or `None`.
     pub async fn live_product(&self, id: i64, week: i64) -> sqlx::Result<Option<Product>> {
         let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM product p JOIN family f ON f.id = p.family_id
-             WHERE p.status = 'live' AND p.id = $2"
+            concat!(
+                "SELECT {columns} FROM product p JOIN family f ON f.id = p.family_id WHERE ",
+                super::listed!(),
+                " AND p.id = $2"
+            ),
+            columns = PRODUCT_COLUMNS
         );
         let row: Option<ProductRow> = sqlx::query_as(&sql)
             .bind(week)

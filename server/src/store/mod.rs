@@ -24,14 +24,15 @@ use bazar_api::center::{
     CenterFamily, FamilyEarnings, Label, Listing, ListingDecision, ListingStatus, OrderDetail, OrderQueue,
     Payout, PayoutRequest, PickList, StatusChange, WeekSales,
 };
+use bazar_api::manage::{AuditEntry, FamilyForm, Hub, ImportReport, NewStaff, StaffMember, ZoneForm};
 use bazar_api::seller::{Money, NewListing, Prepare};
 use bazar_api::tutor::{LectureState, LectureStep};
 use bazar_api::{Family, FamilyPage, Localized, OrderRequest, OrderStatus, Product, Trace, Tracking, Zone};
 
 pub use postgres::fresh_database;
 pub use types::{
-    Account, CollectOutcome, CreateAccountError, DecisionOutcome, LectureLimits, LectureMove, LectureReport,
-    Placement, ProductFilter, StatusOutcome,
+    Account, AuditFilter, CollectOutcome, CreateAccountError, DecisionOutcome, FamilyRows, LectureLimits,
+    LectureMove, LectureReport, ManageOutcome, Placement, ProductFilter, StatusOutcome,
 };
 
 /// The weekly start, written once. What product `p` has available when
@@ -45,6 +46,26 @@ macro_rules! available_now {
     };
 }
 use available_now;
+
+/// Whether product `p` of family `f` is in the shop: live, not retired, of
+/// a family not retired, of a hub not disabled. A listed product that is
+/// paused shows as not available now (see `PRODUCT_COLUMNS`); written
+/// once, the catalog lists by it and an order takes stock by it.
+macro_rules! listed {
+    () => {
+        "p.status = 'live' AND p.retired_at IS NULL AND f.retired_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM hub hx WHERE hx.id = f.hub_id AND hx.disabled_at IS NOT NULL)"
+    };
+}
+use listed;
+
+/// Whether product `p` of family `f` can be ordered now: listed and not paused.
+macro_rules! offered {
+    () => {
+        concat!(super::listed!(), " AND p.paused = 0")
+    };
+}
+use offered;
 
 /// The catalog's version: moves on after every committed change to what the
 /// shop lists, so a cached answer tagged with an older value is known to be
@@ -77,6 +98,8 @@ macro_rules! query_modules {
         mod center;
         #[path = "lectures.rs"]
         mod lectures;
+        #[path = "manage.rs"]
+        mod manage;
         #[path = "narration.rs"]
         mod narration;
         #[path = "orders.rs"]
@@ -276,6 +299,26 @@ interface! {
     lecture(code: &str, limits: LectureLimits) -> sqlx::Result<Option<LectureState>>;
     move_lecture(code: &str, trainer_id: i64, to: LectureStep, limits: LectureLimits) -> sqlx::Result<LectureMove>;
     lecture_report(code: &str, phone: &str, done: Option<(u32, u32)>, limits: LectureLimits) -> sqlx::Result<LectureReport>;
+    // manage.rs
+    create_admin(username: &str, password_hash: &str) -> Result<i64, CreateAccountError>;
+    hub_id(slug: &str) -> sqlx::Result<Option<i64>>;
+    hubs() -> sqlx::Result<Vec<Hub>>;
+    create_hub(by: &Account, hub: &Hub) -> sqlx::Result<ManageOutcome<Hub>>;
+    set_hub_disabled(by: &Account, slug: &str, disabled: bool) -> sqlx::Result<Option<Hub>>;
+    work_in(token_hash: &str, slug: &str) -> sqlx::Result<Option<i64>>;
+    staff(hub_id: i64) -> sqlx::Result<Vec<StaffMember>>;
+    add_staff(by: &Account, hub_id: i64, staff: &NewStaff, password_hash: &str) -> sqlx::Result<ManageOutcome<StaffMember>>;
+    reset_password(by: &Account, hub_id: i64, id: i64, password_hash: &str) -> sqlx::Result<Option<StaffMember>>;
+    set_staff_disabled(by: &Account, hub_id: i64, id: i64, disabled: bool) -> sqlx::Result<ManageOutcome<StaffMember>>;
+    center_family(hub_id: i64, id: i64) -> sqlx::Result<Option<CenterFamily>>;
+    register_family(by: &Account, hub_id: i64, form: &FamilyForm) -> sqlx::Result<ManageOutcome<CenterFamily>>;
+    edit_family(by: &Account, hub_id: i64, id: i64, form: &FamilyForm) -> sqlx::Result<ManageOutcome<CenterFamily>>;
+    retire_family(by: &Account, hub_id: i64, id: i64) -> sqlx::Result<Option<CenterFamily>>;
+    import_families(by: &Account, hub_id: i64, rows: FamilyRows, dry_run: bool) -> sqlx::Result<ImportReport>;
+    hub_zones(hub_id: i64) -> sqlx::Result<Vec<ZoneForm>>;
+    add_zone(by: &Account, hub_id: i64, zone: &ZoneForm) -> sqlx::Result<ZoneForm>;
+    edit_zone(by: &Account, hub_id: i64, id: i64, zone: Option<&ZoneForm>) -> sqlx::Result<Option<ZoneForm>>;
+    audit(hub_id: i64, filter: &AuditFilter) -> sqlx::Result<Vec<AuditEntry>>;
     // narration.rs
     save_narration(hub_id: i64, clip: &str, lang: &str, mime: &str, audio: &[u8], trainer: i64) -> sqlx::Result<()>;
     narration_bytes_besides(hub_id: i64, clip: &str, lang: &str) -> sqlx::Result<u64>;

@@ -1,6 +1,5 @@
 //! Placing orders exactly once, and reading them back for the tracking page.
 
-use bazar_api::center::ListingStatus;
 use bazar_api::order::{self, SoldOutLine};
 use bazar_api::{
     Capacity, Fen, OrderRequest, OrderStatus, PaymentMethod, PlacedOrder, ProductKind, Tracking,
@@ -23,7 +22,8 @@ struct StockRow {
     available: i64,
     weekly_capacity: i64,
     week: i64,
-    status: String,
+    /// 1 when the product can be ordered now (`offered!`).
+    offered: i64,
     kind: String,
     max_per_order: Option<i64>,
 }
@@ -338,11 +338,14 @@ async fn take_stock(
     let mut hoarding = Vec::new();
     let mut hub = None;
     for (index, product_id, quantity) in &lines {
-        let row: Option<StockRow> = sqlx::query_as(
+        let row: Option<StockRow> = sqlx::query_as(concat!(
             "SELECT p.id, p.family_id, f.hub_id, p.price_fen, p.capacity, p.available,
-                    p.weekly_capacity, p.week, p.status, p.kind, p.max_per_order
-             FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = $1",
-        )
+                    p.weekly_capacity, p.week, p.kind, p.max_per_order,
+                    CAST(CASE WHEN ",
+            super::offered!(),
+            " THEN 1 ELSE 0 END AS BIGINT) AS offered
+             FROM product p JOIN family f ON f.id = p.family_id WHERE p.id = $1"
+        ))
         .bind(product_id)
         .fetch_optional(&mut *tx)
         .await?;
@@ -355,7 +358,8 @@ async fn take_stock(
         }
         let kind = parse(&row.kind, ProductKind::parse, "product kind")?;
         let weekly = parse(&row.capacity, Capacity::parse, "capacity")? == Capacity::Weekly;
-        let live = parse(&row.status, ListingStatus::parse, "listing status")? == ListingStatus::Live;
+        // Checked under the write lock, so it holds when the stock is taken.
+        let live = row.offered == 1;
         let max = super::catalog::max_per_order(kind, row.max_per_order);
         if let Some(over) = order::over_max_per_order(*index, *quantity, max) {
             // Not taken: the order is refused for it whatever the stock.
@@ -437,7 +441,8 @@ async fn charge(
 ) -> sqlx::Result<Result<Charge, Placement>> {
     let zone = sqlx::query_as::<_, ZoneChargeRow>(
         "SELECT z.id, z.shipping_fen, h.free_shipping_from_fen
-             FROM zone z JOIN hub h ON h.id = z.hub_id WHERE z.hub_id = $1 AND z.code = $2",
+             FROM zone z JOIN hub h ON h.id = z.hub_id
+             WHERE z.hub_id = $1 AND z.code = $2 AND z.retired_at IS NULL",
     )
     .bind(hub_id)
     .bind(request.customer.zone.trim())
@@ -593,7 +598,7 @@ impl Store {
             "SELECT z.code, z.name_ug, z.name_zh, z.name_en, z.shipping_fen, z.days_min, z.days_max,
                     h.free_shipping_from_fen
              FROM zone z JOIN hub h ON h.id = z.hub_id
-             WHERE z.hub_id = (SELECT MIN(id) FROM hub) ORDER BY z.position, z.id",
+             WHERE z.hub_id = (SELECT MIN(id) FROM hub) AND z.retired_at IS NULL ORDER BY z.position, z.id",
         )
         .fetch_all(&self.pool)
         .await?;

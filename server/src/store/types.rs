@@ -46,6 +46,33 @@ pub struct ProductFilter {
     pub text: Option<String>,
 }
 
+/// What became of a change made from the center's management screens.
+#[derive(Debug)]
+pub enum ManageOutcome<T> {
+    Done(T),
+    NotFound,
+    /// The named field's value is another object's already.
+    Taken(&'static str),
+    /// A rule refused the change, and which.
+    Refused(&'static str),
+}
+
+/// The rows of a family list to import: each row's line in the file and
+/// its form, or why it can't be one.
+pub type FamilyRows = Vec<(
+    u32,
+    Result<bazar_api::manage::FamilyForm, Vec<bazar_api::FieldError>>,
+)>;
+
+/// Which audit entries to show: by whom (`role:username`), of which
+/// object (`family:12`), on which day (`2026-12-02`, UTC).
+#[derive(Debug, Default, Clone)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub object: Option<String>,
+    pub day: Option<String>,
+}
+
 /// What became of a status change.
 #[derive(Debug)]
 pub enum StatusOutcome {

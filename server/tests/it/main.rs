@@ -11,6 +11,7 @@ mod backup;
 mod center;
 mod contract;
 mod http;
+mod manage;
 mod orders;
 mod tidy;
 mod tutor;

@@ -80,6 +80,26 @@ impl Browser {
             .unwrap()
     }
 
+    pub async fn put(&self, path: &str, body: &serde_json::Value) -> reqwest::Response {
+        self.client
+            .put(format!("{}{path}", self.base))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A POST of a file's bytes, as `content_type`.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn delete(&self, path: &str) -> reqwest::Response {
         self.client
             .delete(format!("{}{path}", self.base))
@@ -275,10 +295,18 @@ impl TestServer {
         }
     }
 
-    /// A browser with an operator or trainer signed in.
-    pub async fn signed_in(&self, hub: &str, role: Role, username: &str) -> Browser {
+    /// A browser with a platform admin signed in.
+    pub async fn admin(&self, username: &str) -> Browser {
         let password = format!("{username}-correct-horse");
-        self.staff(hub, role, username, &password).await;
+        let store = Store::open_existing(&self.db).await.unwrap();
+        let hash = bazar_server::auth::hash_password_blocking(password.clone()).await;
+        store.create_admin(username, &hash).await.unwrap();
+        store.close().await;
+        self.sign_in(username, &password).await
+    }
+
+    /// A browser signed in with a username and password.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Browser {
         let browser = self.browser();
         let response = browser
             .post(
@@ -288,6 +316,13 @@ impl TestServer {
             .await;
         assert_eq!(response.status(), 200, "{username} signs in");
         browser
+    }
+
+    /// A browser with an operator or trainer signed in.
+    pub async fn signed_in(&self, hub: &str, role: Role, username: &str) -> Browser {
+        let password = format!("{username}-correct-horse");
+        self.staff(hub, role, username, &password).await;
+        self.sign_in(username, &password).await
     }
 
     /// A family's phone, signed in with a key card `operator` prints for it.
