@@ -11,7 +11,11 @@ const root = process.argv[2] ?? 'dist';
 const BUDGETS = [
   ['shop', root, 150],
   ['sellers', `${root}/seller`, 165],
-  ['service center', `${root}/center`, 140],
+  // The center grew by its management screens (hubs, staff, zones, families
+  // and their import, the audit log): 136 -> 183 KB. Operators load it at the
+  // center or on a phone at a family's door, once; splitting those screens
+  // into a wasm of their own would bring it back.
+  ['service center', `${root}/center`, 185],
 ];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 let failed = false;

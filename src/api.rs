@@ -222,6 +222,20 @@ pub async fn post<B: serde::Serialize, T: Deserialize>(url: &str, body: &B) -> R
     decode(&send(Method::POST, url, Some(body)).await?)
 }
 
+/// `POST`s a file's bytes as `content_type`, the answer decoded as `T`:
+/// a photo, a family list.
+pub async fn post_file<T: Deserialize>(
+    url: &str,
+    content_type: &str,
+    file: web_sys::File,
+) -> Result<T, FetchError> {
+    let request = Request::post(url)
+        .header("Content-Type", content_type)
+        .body(wasm_bindgen::JsValue::from(file))
+        .map_err(|_| FetchError::Decode)?;
+    decode(&fetch_text(request).await?)
+}
+
 /// `POST /api/orders` under `key`; the same key and body always give the same order.
 pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrder, FetchError> {
     let request = Request::post(crate::urls::ORDERS)

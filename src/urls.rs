@@ -165,3 +165,60 @@ pub fn center_order(code: &str) -> String {
 pub fn order_status(code: &str) -> String {
     format!("/api/center/orders/{}/status", encode(code))
 }
+
+/// The platform admin's hubs.
+pub const ADMIN_HUBS: &str = "/api/admin/hubs";
+/// `POST`: the hub an admin works in.
+pub const ADMIN_WORK_IN: &str = "/api/admin/hub";
+
+/// `POST /api/admin/hubs/{slug}/{action}`: `disable`, `enable` or `operators`.
+pub fn admin_hub(slug: &str, action: &str) -> String {
+    format!("/api/admin/hubs/{}/{action}", encode(slug))
+}
+
+/// A hub's staff, zones and audit log.
+pub const CENTER_STAFF: &str = "/api/center/staff";
+pub const CENTER_ZONES: &str = "/api/center/zones";
+pub const FAMILY_IMPORT_TEMPLATE: &str = "/api/center/families/import-template.csv";
+
+/// `POST /api/center/staff/{id}/{action}`: `password`, `disable` or `enable`.
+pub fn staff_member(id: i64, action: &str) -> String {
+    format!("/api/center/staff/{id}/{action}")
+}
+
+/// `PUT /api/center/families/{id}`, or with an action (`retire`) `POST`.
+pub fn center_family(id: i64, action: Option<&str>) -> String {
+    match action {
+        Some(action) => format!("/api/center/families/{id}/{action}"),
+        None => format!("/api/center/families/{id}"),
+    }
+}
+
+/// `POST /api/center/families/import`, as a dry run or for real.
+pub fn family_import(dry_run: bool) -> String {
+    format!("/api/center/families/import?dry_run={dry_run}")
+}
+
+/// `PUT /api/center/zones/{id}`, or with an action (`retire`) `POST`.
+pub fn zone(id: i64, action: Option<&str>) -> String {
+    match action {
+        Some(action) => format!("/api/center/zones/{id}/{action}"),
+        None => format!("/api/center/zones/{id}"),
+    }
+}
+
+/// `GET /api/center/audit` (or `.csv`), filtered.
+pub fn audit(csv: bool, actor: &str, object: &str, day: &str) -> String {
+    let mut query = Vec::new();
+    for (name, value) in [("actor", actor), ("object", object), ("day", day)] {
+        if !value.trim().is_empty() {
+            query.push(format!("{name}={}", encode(value.trim())));
+        }
+    }
+    let path = if csv {
+        "/api/center/audit.csv"
+    } else {
+        "/api/center/audit"
+    };
+    format!("{path}?{}", query.join("&"))
+}

@@ -66,7 +66,8 @@ fn outcome<T>(outcome: ManageOutcome<T>) -> Result<T, AppError> {
     match outcome {
         ManageOutcome::Done(value) => Ok(value),
         ManageOutcome::NotFound => Err(AppError::NotFound),
-        ManageOutcome::Taken(field) => Err(AppError::Conflict(format!("this {field} is taken already"))),
+        // The form's field is wrong, as a rule would say: it is another's.
+        ManageOutcome::Taken(field) => Err(AppError::Validation(vec![FieldError::new(field, "taken")])),
         ManageOutcome::Refused(why) => Err(AppError::Conflict(why.to_string())),
     }
 }
@@ -94,7 +95,6 @@ pub async fn hubs(State(state): State<AppState>, Admin(_admin): Admin) -> Result
 #[utoipa::path(post, path = "/api/admin/hubs", request_body = Hub, responses(
     crate::responses::Admins, crate::responses::Json, crate::responses::Invalid,
     (status = 201, description = "The hub", body = Hub),
-    (status = 409, description = "The slug is another hub's", body = bazar_api::ApiError),
 ))]
 pub async fn create_hub(
     State(state): State<AppState>,
@@ -168,7 +168,6 @@ async fn new_staff(
     crate::responses::Admins, crate::responses::Json, crate::responses::Invalid,
     (status = 201, description = "The account and its password, shown this once", body = NewPassword),
     (status = 404, description = "No such hub", body = bazar_api::ApiError),
-    (status = 409, description = "The username is taken", body = bazar_api::ApiError),
 ))]
 pub async fn add_operator(
     State(state): State<AppState>,
@@ -226,7 +225,6 @@ pub async fn staff(
 #[utoipa::path(post, path = "/api/center/staff", request_body = NewStaff, responses(
     crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
     (status = 201, description = "The account and its password, shown this once", body = NewPassword),
-    (status = 409, description = "The username is taken", body = bazar_api::ApiError),
 ))]
 pub async fn add_staff(
     State(state): State<AppState>,
@@ -312,7 +310,6 @@ pub async fn enable_staff(
 #[utoipa::path(post, path = "/api/center/families", request_body = FamilyForm, responses(
     crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
     (status = 201, description = "The family", body = CenterFamily),
-    (status = 409, description = "Another family of the hub has this stamp", body = bazar_api::ApiError),
 ))]
 pub async fn register_family(
     State(state): State<AppState>,
@@ -348,7 +345,6 @@ pub async fn family(
     crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
     (status = 200, description = "The family", body = CenterFamily),
     (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
-    (status = 409, description = "Another family of the hub has this stamp", body = bazar_api::ApiError),
 ))]
 pub async fn edit_family(
     State(state): State<AppState>,

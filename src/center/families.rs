@@ -1,10 +1,15 @@
-//! The hub's families and their key cards: print one (its QR code signs a
-//! phone in), print a new one when a card is lost, or revoke it.
+//! The hub's families and their key cards: register a family (its card is
+//! offered for printing at once), edit or retire it, import a list of
+//! families from a spreadsheet, print a card (its QR code signs a phone
+//! in), print a new one when a card is lost, or revoke it.
 
 use bazar_api::center::{CenterFamily, KeyCard};
+use bazar_api::manage::{FamilyForm, ImportReport};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-use super::texts::{ct, texts};
+use super::manage::{CallError, Field, NAME_LABELS, Problems, Trio};
+use super::texts::{CenterTexts, ct, texts};
 use super::{print, show};
 use crate::api::{self, FetchError};
 use crate::i18n::use_i18n;
@@ -13,6 +18,7 @@ use crate::i18n::use_i18n;
 pub fn Families() -> impl IntoView {
     let families = api::json_resource(Signal::derive(|| Some(crate::urls::CENTER_FAMILIES.to_string())));
     let card = RwSignal::new(None::<KeyCard>);
+    let editing = RwSignal::new(None::<CenterFamily>);
     let error = RwSignal::new(None::<FetchError>);
     let i18n = use_i18n();
     let issue = move |id: i64| {
@@ -47,6 +53,15 @@ pub fn Families() -> impl IntoView {
                             let village = f.village.clone();
                             let issued = f.card_issued_at.clone();
                             let has_card = issued.is_some();
+                            let edited = f.clone();
+                            if f.retired {
+                                return view! {
+                                    <tr data-family=f.id class="retired">
+                                        <td><span lang="zh-Hans">{f.names.zh.clone()}</span></td>
+                                        <td colspan="3">{ct(|t| t.retired)}</td>
+                                    </tr>
+                                }.into_any();
+                            }
                             view! {
                                 <tr data-family=f.id>
                                     <td><span lang="ug" dir="rtl">{f.names.ug.clone()}</span><br />
@@ -65,13 +80,23 @@ pub fn Families() -> impl IntoView {
                                                 {ct(|t| t.revoke_card)}
                                             </button>
                                         })}
+                                        <button type="button" class="button quiet" data-testid="edit-family" on:click=move |_| editing.set(Some(edited.clone()))>
+                                            {ct(|t| t.edit)}
+                                        </button>
                                     </td>
                                 </tr>
-                            }
+                            }.into_any()
                         }).collect_view()}
                     </tbody>
                 </table>
             })}
+            <FamilyEditor editing=editing on_saved=move |family: CenterFamily, new: bool| {
+                families.refetch();
+                if new {
+                    issue(family.id);
+                }
+            } />
+            <Import on_done=move || families.refetch() />
             </div>
         </main>
     }
@@ -94,6 +119,193 @@ fn CardSheet(card: KeyCard, on_close: impl Fn() + Send + Sync + 'static) -> impl
                 <button type="button" class="button primary" on:click=move |_| print()>{ct(|t| t.print)}</button>
                 <button type="button" class="button quiet" on:click=move |_| on_close()>{ct(|t| t.back)}</button>
             </div>
+        </section>
+    }
+}
+
+const VILLAGE_LABELS: [fn(&CenterTexts) -> &'static str; 3] =
+    [|t| t.village_ug, |t| t.village_zh, |t| t.village_en];
+const STORY_LABELS: [fn(&CenterTexts) -> &'static str; 3] = [|t| t.story_ug, |t| t.story_zh, |t| t.story_en];
+
+/// Registers a family, or edits the one in `editing`; a registered family's
+/// key card is printed next (`on_saved` with `true`).
+#[component]
+fn FamilyEditor(
+    editing: RwSignal<Option<CenterFamily>>,
+    on_saved: impl Fn(CenterFamily, bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let problems = Problems::new();
+    let (names, village, story) = (Trio::new(), Trio::new(), Trio::new());
+    let (phone, stamp) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let fill = move |form: &FamilyForm| {
+        names.set(&form.names);
+        village.set(&form.village);
+        story.set(&form.story);
+        phone.set(form.phone.clone());
+        stamp.set(form.stamp.clone());
+    };
+    Effect::new(move |_| {
+        if let Some(family) = editing.get() {
+            fill(&FamilyForm::from(&family));
+            problems.clear();
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = FamilyForm {
+            names: names.get(),
+            village: village.get(),
+            phone: phone.get_untracked(),
+            story: story.get(),
+            stamp: stamp.get_untracked(),
+        };
+        if !problems.check(form.validate()) {
+            return;
+        }
+        let id = editing.get_untracked().map(|f| f.id);
+        leptos::task::spawn_local(async move {
+            let saved = match id {
+                Some(id) => api::send(
+                    api::Method::PUT,
+                    &crate::urls::center_family(id, None),
+                    Some(&form),
+                )
+                .await
+                .and_then(|text| api::from_json::<CenterFamily>(&text).ok_or(FetchError::Decode)),
+                None => api::post::<_, CenterFamily>(crate::urls::CENTER_FAMILIES, &form).await,
+            };
+            match saved {
+                Ok(family) => {
+                    editing.set(None);
+                    fill(&FamilyForm::default());
+                    on_saved(family, id.is_none());
+                }
+                Err(e) => problems.failed(e),
+            }
+        });
+    };
+    let retire = move |_| {
+        let Some(id) = editing.get_untracked().map(|f| f.id) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, CenterFamily>(&crate::urls::center_family(id, Some("retire")), &()).await {
+                Ok(family) => {
+                    editing.set(None);
+                    fill(&FamilyForm::default());
+                    on_saved(family, false);
+                }
+                Err(e) => problems.failed(e),
+            }
+        });
+    };
+    view! {
+        <h2 class="section-title">{move || if editing.get().is_some() { ct(|t| t.edit).get() } else { ct(|t| t.register_family).get() }}</h2>
+        <form class="form" on:submit=save data-testid="family-form">
+            {names.fields("names", NAME_LABELS, problems)}
+            {village.fields("village", VILLAGE_LABELS, problems)}
+            <Field label=|t| t.stamp_hint name="stamp" value=stamp problems=problems dir="ltr" />
+            <Field label=|t| t.phone_optional name="phone" value=phone problems=problems dir="ltr" kind="tel" />
+            {story.fields("story", STORY_LABELS, problems)}
+            <CallError problems=problems />
+            <div class="actions">
+                <button type="submit" class="button primary">{ct(|t| t.save)}</button>
+                {move || editing.get().is_some().then(|| view! {
+                    <button type="button" class="button quiet" data-testid="retire-family" on:click=retire>{ct(|t| t.retire)}</button>
+                    <button type="button" class="button quiet" on:click=move |_| { editing.set(None); fill(&FamilyForm::default()); }>{ct(|t| t.back)}</button>
+                })}
+            </div>
+        </form>
+    }
+}
+
+/// Imports a list of families from a CSV file: checked first (every row's
+/// fate), then imported; a template to fill in.
+#[component]
+fn Import(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let file = RwSignal::new_local(None::<web_sys::File>);
+    let report = RwSignal::new(None::<ImportReport>);
+    let problems = Problems::new();
+    let i18n = use_i18n();
+    let send = move |dry_run: bool| {
+        let Some(chosen) = file.get_untracked() else {
+            return;
+        };
+        problems.clear();
+        leptos::task::spawn_local(async move {
+            let url = crate::urls::family_import(dry_run);
+            match api::post_file::<ImportReport>(&url, "text/csv", chosen).await {
+                Ok(r) => {
+                    report.set(Some(r));
+                    if !dry_run {
+                        on_done();
+                    }
+                }
+                Err(e) => problems.failed(e),
+            }
+        });
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        file.set(input.and_then(|i| i.files()).and_then(|f| f.get(0)));
+        report.set(None);
+    };
+    let missing = move || {
+        problems
+            .fields
+            .get()
+            .into_iter()
+            .filter(|f| f.code == "missing_column")
+            .map(|f| f.field)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <section class="import" data-testid="import">
+            <h2 class="section-title">{ct(|t| t.import_title)}</h2>
+            <p>{ct(|t| t.import_hint)} " " <a href=crate::urls::FAMILY_IMPORT_TEMPLATE download="families.csv">{ct(|t| t.import_template)}</a></p>
+            <input type="file" name="families" accept=".csv,text/csv" on:change=choose />
+            <div class="actions">
+                <button type="button" class="button" data-testid="import-check" on:click=move |_| send(true)>{ct(|t| t.import_check)}</button>
+                <button type="button" class="button primary" data-testid="import-do" on:click=move |_| send(false)>{ct(|t| t.import_do)}</button>
+            </div>
+            <CallError problems=problems />
+            {move || (!missing().is_empty()).then(|| view! {
+                <p class="form-error" role="alert">{ct(|t| t.err_missing_column)} " " <bdi dir="ltr">{missing()}</bdi></p>
+            })}
+            {move || report.get().map(|r| {
+                let t = texts(i18n.locale());
+                let summary = t.import_result
+                    .replace("{new}", &r.created.to_string())
+                    .replace("{exists}", &r.existing.to_string())
+                    .replace("{invalid}", &r.invalid.to_string());
+                view! {
+                    <p class="notice" role="status" data-testid="import-summary">
+                        {r.dry_run.then(|| view! { <b>{t.import_checked}</b> " " })}{summary}
+                    </p>
+                    <table class="data-table">
+                        <tbody>
+                            {r.rows.into_iter().filter(|row| row.fate != "exists").map(|row| {
+                                let fate = match row.fate.as_str() {
+                                    "new" => t.fate_new,
+                                    _ => t.fate_invalid,
+                                };
+                                let why = row.errors.iter().map(|e| format!("{} {}", e.field, t.field_error(&e.code))).collect::<Vec<_>>().join(" · ");
+                                view! {
+                                    <tr data-fate=row.fate.clone()>
+                                        <td>{t.line} " " {row.line}</td>
+                                        <td>{row.name}</td>
+                                        <td>{fate}</td>
+                                        <td>{why}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+            })}
         </section>
     }
 }

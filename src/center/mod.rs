@@ -5,6 +5,7 @@
 
 mod families;
 mod listings;
+mod manage;
 mod money;
 mod orders;
 mod pick;
@@ -25,19 +26,34 @@ pub fn mount() {
     crate::mount_into_shell(CenterApp);
 }
 
-/// The signed-in operator, for every page.
+/// The signed-in operator (or admin), for every page.
 #[derive(Clone)]
 pub struct Operator(pub Me);
+
+/// Who is signed in, to ask again after a change (an admin choosing a hub).
+#[derive(Clone, Copy)]
+pub struct MeResource(pub JsonResource);
 
 #[component]
 pub fn CenterApp() -> impl IntoView {
     provide_i18n(Locale::ZhHans);
     provide_router(bazar_api::pages::App::Center);
     let me = api::json_resource(Signal::derive(|| Some(crate::urls::ME.to_string())));
+    provide_context(MeResource(me));
     view! {
             {move || match api::decoded::<Option<Me>>(me) {
                 None => view! { <p class="notice">{ct(|t| t.loading)}</p> }.into_any(),
-                Some(Ok(Some(account))) if account.role == Role::Operator => {
+                // An admin works in a hub once it chose one; until then, the hubs.
+                Some(Ok(Some(account))) if account.role == Role::Admin && account.hub.is_empty() => {
+                    provide_context(Operator(account));
+                    view! {
+                        <TopBar me=me />
+                        <p class="notice page">{ct(|t| t.choose_hub)}</p>
+                        <manage::Hubs />
+                    }
+                    .into_any()
+                }
+                Some(Ok(Some(account))) if matches!(account.role, Role::Operator | Role::Admin) => {
                     provide_context(Operator(account));
                     view! { <Signed me=me /> }.into_any()
                 }
@@ -53,7 +69,7 @@ pub fn CenterApp() -> impl IntoView {
 }
 
 /// The operators' pages.
-static ROUTES: [Route; 8] = [
+static ROUTES: [Route; 12] = [
     Route::new("/center", || view! { <orders::Queue /> }.into_any()),
     Route::new("/center/order/:code", || {
         view! { <orders::OrderPage /> }.into_any()
@@ -66,6 +82,10 @@ static ROUTES: [Route; 8] = [
         view! { <money::EarningsPage /> }.into_any()
     }),
     Route::new("/center/overview", || view! { <money::Overview /> }.into_any()),
+    Route::new("/center/staff", || view! { <manage::Staff /> }.into_any()),
+    Route::new("/center/zones", || view! { <manage::Zones /> }.into_any()),
+    Route::new("/center/audit", || view! { <manage::Audit /> }.into_any()),
+    Route::new("/center/hubs", || view! { <manage::Hubs /> }.into_any()),
 ];
 
 #[component]
@@ -79,6 +99,7 @@ fn Signed(me: JsonResource) -> impl IntoView {
 /// The name, the sections, the language and signing out.
 #[component]
 fn TopBar(me: JsonResource) -> impl IntoView {
+    let admin = use_context::<Operator>().is_some_and(|o| o.0.role == Role::Admin);
     let sign_out = move |_| {
         leptos::task::spawn_local(async move {
             let _ = api::send::<()>(api::Method::POST, crate::urls::SIGN_OUT, None).await;
@@ -96,6 +117,10 @@ fn TopBar(me: JsonResource) -> impl IntoView {
                 <a href="/center/families">{ct(|t| t.nav_families)}</a>
                 <a href="/center/earnings">{ct(|t| t.nav_money)}</a>
                 <a href="/center/overview">{ct(|t| t.nav_overview)}</a>
+                <a href="/center/zones">{ct(|t| t.nav_zones)}</a>
+                <a href="/center/staff">{ct(|t| t.nav_staff)}</a>
+                <a href="/center/audit">{ct(|t| t.nav_audit)}</a>
+                {admin.then(|| view! { <a href="/center/hubs">{ct(|t| t.nav_hubs)}</a> })}
             </nav>
             <LanguageSwitcher label=ct(|t| t.language) />
             <button type="button" class="button quiet" data-testid="sign-out" on:click=sign_out>

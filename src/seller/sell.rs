@@ -110,27 +110,11 @@ fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 }
 
 async fn upload(file: web_sys::File) -> Result<(String, String), FetchError> {
-    let content_type = file.type_();
-    let request = gloo_net::http::Request::post(crate::urls::SELLER_PHOTOS)
-        .header(
-            "Content-Type",
-            if content_type.is_empty() {
-                "image/jpeg"
-            } else {
-                &content_type
-            },
-        )
-        .body(wasm_bindgen::JsValue::from(file))
-        .map_err(|_| FetchError::Decode)?;
-    let response = request.send().await.map_err(|_| FetchError::Network)?;
-    if !response.ok() {
-        return Err(FetchError::api(
-            response.status(),
-            bazar_api::ErrorCode::BadRequest,
-        ));
-    }
-    let text = response.text().await.map_err(|_| FetchError::Network)?;
-    let photo = api::from_json::<Photo>(&text).ok_or(FetchError::Decode)?;
+    let content_type = match file.type_() {
+        t if t.is_empty() => "image/jpeg".to_string(),
+        t => t,
+    };
+    let photo: Photo = api::post_file(crate::urls::SELLER_PHOTOS, &content_type, file).await?;
     Ok((photo.name, photo.url))
 }
 

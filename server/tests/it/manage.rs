@@ -155,9 +155,12 @@ async fn an_admin_starts_a_real_hub_from_an_empty_database() {
         (hub.slug.as_str(), hub.fee_bp, hub.families, hub.disabled),
         ("daxi", 600, 0, false)
     );
+    let response = admin.post("/api/admin/hubs", &hub_body("daxi")).await;
+    assert_eq!(response.status(), 422);
+    let fields = response.json::<ApiError>().await.unwrap().error.fields;
     assert_eq!(
-        admin.post("/api/admin/hubs", &hub_body("daxi")).await.status(),
-        409
+        (fields[0].field.as_str(), fields[0].code.as_str()),
+        ("slug", "taken")
     );
 
     // Its first operator, whose password is shown once; only operators here.
@@ -200,7 +203,12 @@ async fn an_admin_starts_a_real_hub_from_an_empty_database() {
     let response = operator
         .post("/api/center/families", &family_body("Another", "TRS"))
         .await;
-    assert_eq!(response.status(), 409);
+    assert_eq!(response.status(), 422);
+    let fields = response.json::<ApiError>().await.unwrap().error.fields;
+    assert_eq!(
+        (fields[0].field.as_str(), fields[0].code.as_str()),
+        ("stamp", "taken")
+    );
     let response = operator
         .post("/api/center/families", &family_body("Nobody", "TOOLONG"))
         .await;
