@@ -254,6 +254,12 @@ pub struct Listing {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject_note: Option<String>,
     pub updated_at: String,
+    /// Not offered until it is resumed (shown as not available now).
+    #[serde(default)]
+    pub paused: bool,
+    /// Left the shop for good; its orders stay.
+    #[serde(default)]
+    pub retired: bool,
 }
 
 /// `POST /api/center/listings/{id}/decision`: approve (optionally with a

@@ -288,6 +288,56 @@ impl ZoneForm {
     }
 }
 
+/// The most a product may have in stock, or make in a week.
+pub const MAX_COUNT: u32 = 10_000;
+
+/// `PUT /api/center/products/{id}`: what the center corrects of a product.
+/// Orders already placed keep the price they were placed at.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProductEdit {
+    pub names: Localized,
+    pub unit: Localized,
+    pub price_fen: Fen,
+    /// In stock now (a stock product), or made per week (a weekly one).
+    pub count: u32,
+}
+
+impl ProductEdit {
+    pub fn validate(&self) -> Result<(), Vec<FieldError>> {
+        let mut errors = Vec::new();
+        check_localized("names", &self.names, MAX_NAME, &mut errors);
+        check_localized("unit", &self.unit, MAX_NAME, &mut errors);
+        if !(1..=crate::center::MAX_PRICE_FEN).contains(&self.price_fen.0) {
+            errors.push(FieldError::new("price_fen", "out_of_range"));
+        }
+        if self.count > MAX_COUNT {
+            errors.push(FieldError::new("count", "out_of_range"));
+        }
+        done(errors)
+    }
+}
+
+/// `POST /api/seller/products/{id}/count` (and the count of a
+/// `ProductEdit`): how many the family has, in stock or this week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Count {
+    #[cfg_attr(feature = "openapi", schema(maximum = 10000))]
+    pub count: u32,
+}
+
+/// What is left to order of a weekly product when its weekly count changes
+/// from `old_week` to `new_week` in a week where `left` of `old_week` were
+/// still to order: what was ordered this week stays ordered, and the rest of
+/// the new count is left (never below none).
+pub fn weekly_left(old_week: i64, left: i64, new_week: i64) -> i64 {
+    let ordered = (old_week - left).max(0);
+    (new_week - ordered).max(0)
+}
+
 /// One change staff made (`GET /api/center/audit`): who, when, which
 /// object, and its values before and after (JSON, as the route took them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -514,6 +564,52 @@ mod tests {
             ..zone
         };
         assert_eq!(codes(negative.validate()).len(), 2);
+    }
+
+    #[test]
+    fn a_new_weekly_count_keeps_what_was_ordered_this_week() {
+        // 20 a week, 5 ordered: 15 left. Now 30 a week: 25 left.
+        assert_eq!(weekly_left(20, 15, 30), 25);
+        // Down to 4 a week: 5 were ordered already, nothing more.
+        assert_eq!(weekly_left(20, 15, 4), 0);
+        // Nothing ordered yet: the whole new count.
+        assert_eq!(weekly_left(20, 20, 12), 12);
+        assert_eq!(weekly_left(0, 0, 0), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_left_is_never_negative_nor_more_than_the_count(old in 0i64..10_000, left_share in 0i64..=100, new in 0i64..10_000) {
+            let left = old * left_share / 100;
+            let after = weekly_left(old, left, new);
+            proptest::prop_assert!((0..=new).contains(&after));
+            // What was ordered plus what is left is the new count, unless
+            // more were ordered than the new count allows.
+            proptest::prop_assert_eq!(after + (old - left), new.max(old - left));
+        }
+    }
+
+    #[test]
+    fn product_edits_at_their_edges() {
+        let edit = ProductEdit {
+            names: l("Eggs"),
+            unit: l("egg"),
+            price_fen: Fen(crate::center::MAX_PRICE_FEN),
+            count: MAX_COUNT,
+        };
+        assert_eq!(edit.validate(), Ok(()));
+        let over = ProductEdit {
+            price_fen: Fen(0),
+            count: MAX_COUNT + 1,
+            ..edit
+        };
+        assert_eq!(
+            codes(over.validate()),
+            [
+                ("price_fen".into(), "out_of_range".into()),
+                ("count".into(), "out_of_range".into())
+            ]
+        );
     }
 
     #[test]

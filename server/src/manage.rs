@@ -11,20 +11,21 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bazar_api::account::{Me, Role};
-use bazar_api::center::CenterFamily;
+use bazar_api::center::{CenterFamily, Listing};
 use bazar_api::manage::{
-    AuditEntry, FamilyForm, Hub, IMPORT_COLUMNS, ImportReport, MAX_IMPORT_ROWS, NewPassword, NewStaff,
-    StaffMember, WorkIn, ZoneForm,
+    AuditEntry, Count, FamilyForm, Hub, IMPORT_COLUMNS, ImportReport, MAX_COUNT, MAX_IMPORT_ROWS,
+    NewPassword, NewStaff, ProductEdit, StaffMember, WorkIn, ZoneForm,
 };
 use bazar_api::{FieldError, Localized};
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::auth::FamilySession;
 use crate::auth::{Admin, Operator, hash_password_blocking, hash_token, random_password, session_token};
 use crate::center::{csv_of, inert};
 use crate::error::AppError;
 use crate::extract::{JsonBody, PathOf, QueryOf};
-use crate::store::{Account, AuditFilter, FamilyRows, ManageOutcome};
+use crate::store::{Account, AuditFilter, FamilyRows, ManageOutcome, Owner, ProductAction, current_week};
 
 /// The largest family list a center may import at once.
 pub const MAX_IMPORT_BYTES: usize = 1024 * 1024;
@@ -57,6 +58,9 @@ pub fn center_router() -> axum::Router<AppState> {
         .route("/zones", get(zones).post(add_zone))
         .route("/zones/{id}", axum::routing::put(edit_zone))
         .route("/zones/{id}/retire", post(retire_zone))
+        .route("/products", get(products))
+        .route("/products/{id}", axum::routing::put(edit_product))
+        .route("/products/{id}/{action}", post(act_on_product))
         .route("/audit", get(audit))
         .route("/audit.csv", get(audit_csv))
 }
@@ -587,6 +591,117 @@ pub async fn retire_zone(
 ) -> Result<Json<ZoneForm>, AppError> {
     let zone = state.store.edit_zone(&op, op.hub_id, id, None).await?;
     Ok(Json(zone.ok_or(AppError::NotFound)?))
+}
+
+/// Every product of the hub's families, in every state.
+#[utoipa::path(get, path = "/api/center/products", responses(
+    crate::responses::Operators,
+    (status = 200, description = "The products, oldest first", body = Vec<Listing>),
+))]
+pub async fn products(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+) -> Result<Json<Vec<Listing>>, AppError> {
+    Ok(Json(state.store.hub_products(op.hub_id).await?))
+}
+
+/// Corrects a product: names, unit, price (orders already placed keep
+/// theirs) and how many it has in stock, or makes a week.
+#[utoipa::path(put, path = "/api/center/products/{id}", request_body = ProductEdit,
+    params(("id" = i64, Path, description = "The product")), responses(
+    crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
+    (status = 200, description = "The product", body = Listing),
+    (status = 404, description = "No such product in this hub", body = bazar_api::ApiError),
+))]
+pub async fn edit_product(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    PathOf(id): PathOf<i64>,
+    JsonBody(edit): JsonBody<ProductEdit>,
+) -> Result<Json<Listing>, AppError> {
+    edit.validate().map_err(AppError::Validation)?;
+    let product = state
+        .store
+        .edit_product(&op, op.hub_id, id, &edit, current_week())
+        .await?;
+    Ok(Json(product.ok_or(AppError::NotFound)?))
+}
+
+/// Pauses (not offered, shown as not available now), resumes or retires
+/// (for good) a product of the hub.
+#[utoipa::path(post, path = "/api/center/products/{id}/{action}", params(
+    ("id" = i64, Path, description = "The product"),
+    ("action" = String, Path, description = "`pause`, `resume` or `retire`"),
+), responses(
+    crate::responses::Operators, crate::responses::Malformed,
+    (status = 200, description = "The product", body = Listing),
+    (status = 404, description = "No such product in this hub, or no such action", body = bazar_api::ApiError),
+))]
+pub async fn act_on_product(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    PathOf((id, action)): PathOf<(i64, String)>,
+) -> Result<Json<Listing>, AppError> {
+    let action = ProductAction::parse(&action).ok_or(AppError::NotFound)?;
+    let product = state
+        .store
+        .act_on_product(&op, Owner::Hub(op.hub_id), id, action)
+        .await?;
+    Ok(Json(product.ok_or(AppError::NotFound)?))
+}
+
+/// The family's phone: how many of its product it has now, in stock or
+/// this week (what was ordered this week stays ordered).
+#[utoipa::path(post, path = "/api/seller/products/{id}/count", request_body = Count,
+    params(("id" = i64, Path, description = "The family's product")), responses(
+    crate::responses::Families, crate::responses::Json, crate::responses::Invalid,
+    (status = 200, description = "The product", body = Listing),
+    (status = 404, description = "Not a product of this family", body = bazar_api::ApiError),
+))]
+pub async fn family_count(
+    State(state): State<AppState>,
+    session: FamilySession,
+    PathOf(id): PathOf<i64>,
+    JsonBody(body): JsonBody<Count>,
+) -> Result<Json<Listing>, AppError> {
+    if body.count > MAX_COUNT {
+        return Err(AppError::Validation(vec![FieldError::new(
+            "count",
+            "out_of_range",
+        )]));
+    }
+    let owner = Owner::Family(session.family_id);
+    let product = state
+        .store
+        .set_count(&session.account, owner, id, body.count, current_week())
+        .await?;
+    Ok(Json(product.ok_or(AppError::NotFound)?))
+}
+
+/// The family's phone: pauses or resumes one of its products.
+#[utoipa::path(post, path = "/api/seller/products/{id}/{action}", params(
+    ("id" = i64, Path, description = "The family's product"),
+    ("action" = String, Path, description = "`pause` or `resume`"),
+), responses(
+    crate::responses::Families, crate::responses::Malformed,
+    (status = 200, description = "The product", body = Listing),
+    (status = 404, description = "Not a product of this family, or no such action", body = bazar_api::ApiError),
+))]
+pub async fn family_pause(
+    State(state): State<AppState>,
+    session: FamilySession,
+    PathOf((id, action)): PathOf<(i64, String)>,
+) -> Result<Json<Listing>, AppError> {
+    let action = match ProductAction::parse(&action) {
+        Some(a @ (ProductAction::Pause | ProductAction::Resume)) => a,
+        _ => return Err(AppError::NotFound),
+    };
+    let owner = Owner::Family(session.family_id);
+    let product = state
+        .store
+        .act_on_product(&session.account, owner, id, action)
+        .await?;
+    Ok(Json(product.ok_or(AppError::NotFound)?))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -20,6 +20,14 @@ pub fn router() -> axum::Router<AppState> {
         .route("/prepare", get(prepare))
         .route("/money", get(money))
         .route("/listings", get(listings).post(create_listing))
+        .route(
+            "/products/{id}/count",
+            axum::routing::post(crate::manage::family_count),
+        )
+        .route(
+            "/products/{id}/{action}",
+            axum::routing::post(crate::manage::family_pause),
+        )
 }
 
 /// What the center will collect from the family, by product.

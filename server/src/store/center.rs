@@ -20,7 +20,7 @@ const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug AS family_name_ug, f
     f.name_en AS family_name_en, p.kind,
     p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en, p.price_fen, p.capacity,
     CASE WHEN p.capacity = 'weekly' THEN p.weekly_capacity ELSE p.available END AS quantity,
-    p.image, p.status, p.reject_reason, p.reject_note, p.updated_at";
+    p.image, p.status, p.reject_reason, p.reject_note, p.updated_at, p.paused, p.retired_at";
 
 /// A row of [`listing_query`].
 #[derive(FromRow)]
@@ -42,6 +42,8 @@ pub(super) struct ListingRow {
     reject_reason: Option<String>,
     reject_note: Option<String>,
     updated_at: String,
+    paused: i64,
+    retired_at: Option<String>,
 }
 
 impl TryFrom<ListingRow> for Listing {
@@ -67,6 +69,8 @@ impl TryFrom<ListingRow> for Listing {
                 .transpose()?,
             reject_note: r.reject_note,
             updated_at: r.updated_at,
+            paused: r.paused != 0,
+            retired: r.retired_at.is_some(),
         })
     }
 }

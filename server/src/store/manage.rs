@@ -3,12 +3,15 @@
 //! own transaction.
 
 use bazar_api::account::Role;
-use bazar_api::center::CenterFamily;
-use bazar_api::manage::{AuditEntry, FamilyForm, Hub, ImportReport, ImportRow, NewStaff, StaffMember, ZoneForm};
+use bazar_api::center::{CenterFamily, Listing};
+use bazar_api::manage::{
+    AuditEntry, FamilyForm, Hub, ImportReport, ImportRow, NewStaff, ProductEdit, StaffMember, ZoneForm, weekly_left,
+};
 use bazar_api::{FieldError, Fen};
 use sqlx::FromRow;
 
-use super::{Account, AuditFilter, FamilyRows, CreateAccountError, Db, ManageOutcome, Store, int, parse};
+use super::center::{ListingRow, listing_query};
+use super::{Account, AuditFilter, FamilyRows, Owner, ProductAction, CreateAccountError, Db, ManageOutcome, Store, int, parse};
 
 /// Writes one audit entry in the transaction of the change it describes.
 /// `old` and `new` are the object's values before and after, as JSON.
@@ -717,6 +720,171 @@ impl Store {
             })
             .collect())
     }
+}
+
+impl Store {
+    /// Every product of the hub's families, in every state, the oldest first.
+    pub async fn hub_products(&self, hub_id: i64) -> sqlx::Result<Vec<Listing>> {
+        let rows: Vec<ListingRow> = sqlx::query_as(&listing_query("f.hub_id = $1 ORDER BY p.id"))
+            .bind(hub_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(Listing::try_from).collect()
+    }
+
+    /// Corrects a product of the hub: names, unit, price (orders placed
+    /// keep theirs) and how many it has.
+    pub async fn edit_product(
+        &self,
+        by: &Account,
+        hub_id: i64,
+        id: i64,
+        edit: &ProductEdit,
+        week: i64,
+    ) -> sqlx::Result<Option<Listing>> {
+        let mut tx = self.write().await?;
+        let Some((before, _)) = product_of(&mut tx, Owner::Hub(hub_id), id).await? else {
+            return Ok(None);
+        };
+        sqlx::query(concat!(
+            "UPDATE product SET name_ug = $1, name_zh = $2, name_en = $3, unit_ug = $4, unit_zh = $5,
+                    unit_en = $6, price_fen = $7, updated_at = ",
+            now!(),
+            " WHERE id = $8"
+        ))
+        .bind(edit.names.ug.trim())
+        .bind(edit.names.zh.trim())
+        .bind(edit.names.en.trim())
+        .bind(edit.unit.ug.trim())
+        .bind(edit.unit.zh.trim())
+        .bind(edit.unit.en.trim())
+        .bind(edit.price_fen.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        count_in(&mut tx, id, edit.count, week).await?;
+        let (after, _) = product_of(&mut tx, Owner::Hub(hub_id), id).await?.expect("the product was just read");
+        let object = format!("product:{id}");
+        record(&mut tx, Some(hub_id), by, &object, "edit", json(&before), json(&after)).await?;
+        super::catalog_changed_in(&mut tx).await?;
+        tx.commit().await?;
+        self.catalog_changed();
+        Ok(Some(after))
+    }
+
+    /// How many a product has: in stock, or this week (what was ordered
+    /// this week stays ordered).
+    pub async fn set_count(
+        &self,
+        by: &Account,
+        owner: Owner,
+        id: i64,
+        count: u32,
+        week: i64,
+    ) -> sqlx::Result<Option<Listing>> {
+        let mut tx = self.write().await?;
+        let Some((before, hub_id)) = product_of(&mut tx, owner, id).await? else {
+            return Ok(None);
+        };
+        count_in(&mut tx, id, count, week).await?;
+        let (after, _) = product_of(&mut tx, owner, id).await?.expect("the product was just read");
+        let (old, new) = (json(&before.quantity), json(&after.quantity));
+        record(&mut tx, Some(hub_id), by, &format!("product:{id}"), "count", old, new).await?;
+        super::catalog_changed_in(&mut tx).await?;
+        tx.commit().await?;
+        self.catalog_changed();
+        Ok(Some(after))
+    }
+
+    /// Pauses, resumes or retires a product.
+    pub async fn act_on_product(
+        &self,
+        by: &Account,
+        owner: Owner,
+        id: i64,
+        action: ProductAction,
+    ) -> sqlx::Result<Option<Listing>> {
+        let mut tx = self.write().await?;
+        let Some((_, hub_id)) = product_of(&mut tx, owner, id).await? else {
+            return Ok(None);
+        };
+        let set = match action {
+            ProductAction::Pause => "UPDATE product SET paused = 1 WHERE id = $1",
+            ProductAction::Resume => "UPDATE product SET paused = 0 WHERE id = $1",
+            ProductAction::Retire => concat!(
+                "UPDATE product SET retired_at = COALESCE(retired_at, ",
+                now!(),
+                ") WHERE id = $1"
+            ),
+        };
+        sqlx::query(set).bind(id).execute(&mut *tx).await?;
+        let (after, _) = product_of(&mut tx, owner, id).await?.expect("the product was just read");
+        record(&mut tx, Some(hub_id), by, &format!("product:{id}"), action.as_str(), None, None).await?;
+        super::catalog_changed_in(&mut tx).await?;
+        tx.commit().await?;
+        self.catalog_changed();
+        Ok(Some(after))
+    }
+}
+
+/// A product of `owner`'s, and its hub.
+async fn product_of(
+    tx: &mut sqlx::Transaction<'static, Db>,
+    owner: Owner,
+    id: i64,
+) -> sqlx::Result<Option<(Listing, i64)>> {
+    let (clause, value) = match owner {
+        Owner::Hub(hub) => ("p.id = $1 AND f.hub_id = $2", hub),
+        Owner::Family(family) => ("p.id = $1 AND p.family_id = $2", family),
+    };
+    let row: Option<ListingRow> = sqlx::query_as(&listing_query(clause))
+        .bind(id)
+        .bind(value)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let Some(listing) = row.map(Listing::try_from).transpose()? else {
+        return Ok(None);
+    };
+    let hub: i64 = sqlx::query_scalar("SELECT hub_id FROM family WHERE id = $1")
+        .bind(listing.family_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(Some((listing, hub)))
+}
+
+#[derive(FromRow)]
+struct CountRow {
+    capacity: String,
+    weekly_capacity: i64,
+    available: i64,
+    week: i64,
+}
+
+/// Sets how many product `id` has (see `bazar_api::manage::weekly_left`).
+async fn count_in(tx: &mut sqlx::Transaction<'static, Db>, id: i64, count: u32, week: i64) -> sqlx::Result<()> {
+    let mut row: CountRow =
+        sqlx::query_as("SELECT capacity, weekly_capacity, available, week FROM product WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    if row.capacity == "weekly" && row.week != week {
+        // A count from an earlier week: this week starts with the whole of it.
+        super::catalog::start_week(tx, id, week).await?;
+        row.available = row.weekly_capacity;
+    }
+    let count = i64::from(count);
+    let (weekly, available) = if row.capacity == "weekly" {
+        (count, weekly_left(row.weekly_capacity, row.available, count))
+    } else {
+        (row.weekly_capacity, count)
+    };
+    sqlx::query("UPDATE product SET weekly_capacity = $1, available = $2 WHERE id = $3")
+        .bind(weekly)
+        .bind(available)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn end_sessions(tx: &mut sqlx::Transaction<'static, Db>, account: i64) -> sqlx::Result<()> {

@@ -24,7 +24,9 @@ use bazar_api::center::{
     CenterFamily, FamilyEarnings, Label, Listing, ListingDecision, ListingStatus, OrderDetail, OrderQueue,
     Payout, PayoutRequest, PickList, StatusChange, WeekSales,
 };
-use bazar_api::manage::{AuditEntry, FamilyForm, Hub, ImportReport, NewStaff, StaffMember, ZoneForm};
+use bazar_api::manage::{
+    AuditEntry, FamilyForm, Hub, ImportReport, NewStaff, ProductEdit, StaffMember, ZoneForm,
+};
 use bazar_api::seller::{Money, NewListing, Prepare};
 use bazar_api::tutor::{LectureState, LectureStep};
 use bazar_api::{Family, FamilyPage, Localized, OrderRequest, OrderStatus, Product, Trace, Tracking, Zone};
@@ -32,7 +34,7 @@ use bazar_api::{Family, FamilyPage, Localized, OrderRequest, OrderStatus, Produc
 pub use postgres::fresh_database;
 pub use types::{
     Account, AuditFilter, CollectOutcome, CreateAccountError, DecisionOutcome, FamilyRows, LectureLimits,
-    LectureMove, LectureReport, ManageOutcome, Placement, ProductFilter, StatusOutcome,
+    LectureMove, LectureReport, ManageOutcome, Owner, Placement, ProductAction, ProductFilter, StatusOutcome,
 };
 
 /// The weekly start, written once. What product `p` has available when
@@ -319,6 +321,10 @@ interface! {
     add_zone(by: &Account, hub_id: i64, zone: &ZoneForm) -> sqlx::Result<ZoneForm>;
     edit_zone(by: &Account, hub_id: i64, id: i64, zone: Option<&ZoneForm>) -> sqlx::Result<Option<ZoneForm>>;
     audit(hub_id: i64, filter: &AuditFilter) -> sqlx::Result<Vec<AuditEntry>>;
+    hub_products(hub_id: i64) -> sqlx::Result<Vec<Listing>>;
+    edit_product(by: &Account, hub_id: i64, id: i64, edit: &ProductEdit, week: i64) -> sqlx::Result<Option<Listing>>;
+    set_count(by: &Account, owner: Owner, id: i64, count: u32, week: i64) -> sqlx::Result<Option<Listing>>;
+    act_on_product(by: &Account, owner: Owner, id: i64, action: ProductAction) -> sqlx::Result<Option<Listing>>;
     // narration.rs
     save_narration(hub_id: i64, clip: &str, lang: &str, mime: &str, audio: &[u8], trainer: i64) -> sqlx::Result<()>;
     narration_bytes_besides(hub_id: i64, clip: &str, lang: &str) -> sqlx::Result<u64>;

@@ -64,6 +64,41 @@ pub type FamilyRows = Vec<(
     Result<bazar_api::manage::FamilyForm, Vec<bazar_api::FieldError>>,
 )>;
 
+/// Whose product a change may touch: any of a hub's (its operators) or a
+/// family's own (its phone).
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    Hub(i64),
+    Family(i64),
+}
+
+/// What is done to a product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProductAction {
+    Pause,
+    Resume,
+    Retire,
+}
+
+impl ProductAction {
+    pub fn parse(action: &str) -> Option<ProductAction> {
+        match action {
+            "pause" => Some(ProductAction::Pause),
+            "resume" => Some(ProductAction::Resume),
+            "retire" => Some(ProductAction::Retire),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProductAction::Pause => "pause",
+            ProductAction::Resume => "resume",
+            ProductAction::Retire => "retire",
+        }
+    }
+}
+
 /// Which audit entries to show: by whom (`role:username`), of which
 /// object (`family:12`), on which day (`2026-12-02`, UTC).
 #[derive(Debug, Default, Clone)]

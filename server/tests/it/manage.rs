@@ -721,3 +721,163 @@ async fn a_retired_family_or_zone_leaves_the_shop_and_orders_keep_what_they_paid
     );
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_product_is_corrected_counted_and_paused_by_its_hub_and_its_family_only() {
+    use bazar_api::Capacity;
+    use bazar_api::center::Listing;
+    let server = TestServer::start().await;
+    let operator = server.signed_in(HUB, Role::Operator, "product.ops").await;
+    let trainer = server.signed_in(HUB, Role::Trainer, "product.trainer").await;
+    let admin = server.admin("product.admin").await;
+    assert_eq!(
+        admin.post("/api/admin/hubs", &hub_body("far-hub")).await.status(),
+        201
+    );
+    let there = new_operator(&server, &admin, "far-hub", "far.ops").await;
+    let products: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    let weekly = products
+        .iter()
+        .find(|p| p.capacity == Capacity::Weekly)
+        .unwrap()
+        .clone();
+    let neighbour = products
+        .iter()
+        .find(|p| p.family.id != weekly.family.id)
+        .unwrap()
+        .clone();
+    let (phone, _) = server.family_phone(&operator, weekly.family.id).await;
+    let order = server.place("beijing", &[(weekly.id, 2)]).await;
+    let shop = |id: i64| {
+        let server = &server;
+        async move {
+            let response = server.get(&format!("/api/products/{id}")).await;
+            let status = response.status();
+            let detail = response.json::<Value>().await.unwrap_or_default();
+            (status, detail["product"].clone())
+        }
+    };
+
+    // The family says how many it makes this week: what was ordered stays ordered.
+    let path = format!("/api/seller/products/{}/count", weekly.id);
+    let response = phone.post(&path, &json!({"count": 10})).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Listing>().await.unwrap().quantity, 10);
+    assert_eq!(shop(weekly.id).await.1["available"], 8);
+    assert_eq!(phone.post(&path, &json!({"count": 10_000})).await.status(), 200);
+    assert_eq!(phone.post(&path, &json!({"count": 10_001})).await.status(), 422);
+    assert_eq!(phone.post(&path, &json!({"count": 10})).await.status(), 200);
+
+    // It pauses the product: still in the shop, not available now, refused at checkout.
+    let pause = format!("/api/seller/products/{}/pause", weekly.id);
+    let response = phone.post(&pause, &json!({})).await;
+    assert!(response.json::<Listing>().await.unwrap().paused);
+    let (status, shown) = shop(weekly.id).await;
+    assert_eq!((status.as_u16(), shown["available"].as_i64()), (200, Some(0)));
+    let response = server
+        .client
+        .post(server.url("/api/orders"))
+        .header("Idempotency-Key", crate::common::new_key())
+        .json(&json!({
+            "customer": {"name": "王芳", "phone": crate::common::new_phone(), "address": "北京市朝阳区1号", "zone": "beijing"},
+            "lines": [{"product_id": weekly.id, "quantity": 1}],
+            "payment": "on_delivery",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 409);
+    let resume = format!("/api/seller/products/{}/resume", weekly.id);
+    assert_eq!(phone.post(&resume, &json!({})).await.status(), 200);
+    assert_eq!(shop(weekly.id).await.1["available"], 8);
+
+    // Only its own products; it retires nothing.
+    for path in [
+        format!("/api/seller/products/{}/pause", neighbour.id),
+        format!("/api/seller/products/{}/count", neighbour.id),
+        format!("/api/seller/products/{}/retire", weekly.id),
+    ] {
+        assert_eq!(
+            phone.post(&path, &json!({"count": 1})).await.status(),
+            404,
+            "{path}"
+        );
+    }
+    let edit = json!({
+        "names": {"ug": "تۇخۇم", "zh": "土鸡蛋", "en": "Eggs"},
+        "unit": {"ug": "دانە", "zh": "枚", "en": "egg"},
+        "price_fen": weekly.price_fen.0 + 50,
+        "count": 12,
+    });
+    let edit_path = format!("/api/center/products/{}", weekly.id);
+    for (who, status) in [
+        (&server.browser(), 401),
+        (&trainer, 403),
+        (&phone, 403),
+        (&there, 404),
+    ] {
+        assert_eq!(who.put(&edit_path, &edit).await.status(), status);
+        let act = format!("/api/center/products/{}/pause", weekly.id);
+        assert_eq!(who.post(&act, &json!({})).await.status(), status);
+    }
+    assert_eq!(
+        there
+            .get("/api/center/products")
+            .await
+            .json::<Vec<Listing>>()
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        operator
+            .post(&format!("/api/center/products/{}/explode", weekly.id), &json!({}))
+            .await
+            .status(),
+        404
+    );
+
+    // The center corrects the price and the count: the order placed keeps
+    // its price, the shop shows the new one, the log both.
+    let response = operator.put(&edit_path, &edit).await;
+    assert_eq!(response.status(), 200);
+    let edited: Listing = response.json().await.unwrap();
+    assert_eq!(
+        (edited.price_fen.0, edited.quantity, edited.names.zh.as_str()),
+        (weekly.price_fen.0 + 50, 12, "土鸡蛋")
+    );
+    assert_eq!(shop(weekly.id).await.1["price_fen"], weekly.price_fen.0 + 50);
+    let detail: OrderDetail = operator
+        .get(&format!("/api/center/orders/{}", order.code))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(detail.lines[0].unit_price_fen, weekly.price_fen);
+    let log = audit(&operator, &format!("?object=product:{}", weekly.id)).await;
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["edit", "resume", "pause", "count", "count", "count"]);
+    let old: Value = serde_json::from_str(log[0].old.as_deref().unwrap()).unwrap();
+    let new: Value = serde_json::from_str(log[0].new.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        (old["price_fen"].as_i64(), new["price_fen"].as_i64()),
+        (Some(weekly.price_fen.0), Some(weekly.price_fen.0 + 50))
+    );
+    assert!(log.iter().skip(1).all(|e| e.actor.starts_with("family:")));
+    let mut bad = edit.clone();
+    bad["price_fen"] = json!(0);
+    assert_eq!(operator.put(&edit_path, &bad).await.status(), 422);
+
+    // Retired: out of the shop for good.
+    let response = operator
+        .post(&format!("/api/center/products/{}/retire", weekly.id), &json!({}))
+        .await;
+    assert!(response.json::<Listing>().await.unwrap().retired);
+    assert_eq!(shop(weekly.id).await.0, 404);
+    let listed: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    assert!(listed.iter().all(|p| p.id != weekly.id));
+    let all: Vec<Listing> = operator.get("/api/center/products").await.json().await.unwrap();
+    assert!(all.iter().any(|p| p.id == weekly.id && p.retired));
+    server.stop().await;
+}
