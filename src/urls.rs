@@ -222,3 +222,19 @@ pub fn audit(csv: bool, actor: &str, object: &str, day: &str) -> String {
     };
     format!("{path}?{}", query.join("&"))
 }
+
+/// `POST /api/seller/products/{id}/{action}`: `count`, `pause` or `resume`.
+pub fn seller_product(id: i64, action: &str) -> String {
+    format!("/api/seller/products/{id}/{action}")
+}
+
+/// The hub's products, every state.
+pub const CENTER_PRODUCTS: &str = "/api/center/products";
+
+/// `PUT /api/center/products/{id}`, or with an action (`pause`, `resume`, `retire`) `POST`.
+pub fn center_product(id: i64, action: Option<&str>) -> String {
+    match action {
+        Some(action) => format!("/api/center/products/{id}/{action}"),
+        None => format!("/api/center/products/{id}"),
+    }
+}

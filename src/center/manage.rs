@@ -4,7 +4,8 @@
 //! sending, and with the server's answer after.
 
 use bazar_api::account::Role;
-use bazar_api::manage::{AuditEntry, Hub, NewPassword, NewStaff, StaffMember, WorkIn, ZoneForm};
+use bazar_api::center::Listing;
+use bazar_api::manage::{AuditEntry, Hub, NewPassword, NewStaff, ProductEdit, StaffMember, WorkIn, ZoneForm};
 use bazar_api::{Fen, FieldError, Localized};
 use leptos::prelude::*;
 
@@ -136,6 +137,7 @@ impl Trio {
     ) -> impl IntoView {
         let names: [&'static str; 3] = match prefix {
             "village" => ["village.ug", "village.zh", "village.en"],
+            "unit" => ["unit.ug", "unit.zh", "unit.en"],
             "story" => ["story.ug", "story.zh", "story.en"],
             _ => ["names.ug", "names.zh", "names.en"],
         };
@@ -518,6 +520,115 @@ pub fn Zones() -> impl IntoView {
                 <Field label=|t| t.days_max name="days_max" value=max problems=problems dir="ltr" kind="number" />
                 <button type="submit" class="button primary">{ct(|t| t.save)}</button>
             </form>
+        </main>
+    }
+}
+
+/// The hub's products in every state: correct one's names, unit, price
+/// and count (orders placed keep their price), pause, resume or retire it.
+#[component]
+pub fn Products() -> impl IntoView {
+    let products = api::json_resource(Signal::derive(|| Some(crate::urls::CENTER_PRODUCTS.to_string())));
+    let problems = Problems::new();
+    let editing = RwSignal::new(None::<i64>);
+    let (names, unit) = (Trio::new(), Trio::new());
+    let (price, count) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let edit = move |p: &Listing| {
+        editing.set(Some(p.id));
+        names.set(&p.names);
+        unit.set(&p.unit);
+        let (yuan, fen) = p.price_fen.yuan_and_fen();
+        price.set(format!("{yuan}.{fen:02}"));
+        count.set(p.quantity.to_string());
+        problems.clear();
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(id) = editing.get_untracked() else { return };
+        let body = ProductEdit {
+            names: names.get(),
+            unit: unit.get(),
+            price_fen: Fen::parse_yuan(&price.get_untracked()).unwrap_or(Fen(0)),
+            count: count_of(&count.get_untracked()),
+        };
+        if !problems.check(body.validate()) {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match api::send(
+                api::Method::PUT,
+                &crate::urls::center_product(id, None),
+                Some(&body),
+            )
+            .await
+            {
+                Ok(_) => {
+                    editing.set(None);
+                    products.refetch();
+                }
+                Err(e) => problems.failed(e),
+            }
+        });
+    };
+    let act = move |id: i64, action: &'static str| {
+        leptos::task::spawn_local(async move {
+            match api::send(
+                api::Method::POST,
+                &crate::urls::center_product(id, Some(action)),
+                Some(&()),
+            )
+            .await
+            {
+                Ok(_) => products.refetch(),
+                Err(e) => problems.failed(e),
+            }
+        });
+    };
+    let i18n = use_i18n();
+    view! {
+        <main class="page wide">
+            <h1 class="section-title">{ct(|t| t.products_title)}</h1>
+            <CallError problems=problems />
+            {show(products, move |list: Vec<Listing>| view! {
+                <table class="data-table" data-testid="products">
+                    <tbody>
+                        {list.into_iter().map(|p| {
+                            let (shown, family) = (p.names.clone(), p.family_names.clone());
+                            let (id, paused, retired, fee) = (p.id, p.paused, p.retired, p.price_fen);
+                            let count = p.quantity;
+                            let status = p.status;
+                            view! {
+                                <tr data-product=id class:retired=retired>
+                                    <td>{move || shown.get(i18n.locale().lang()).to_string()}<br />
+                                        <small>{move || family.get(i18n.locale().lang()).to_string()}</small></td>
+                                    <td>{super::money(fee)}<br /><bdi dir="ltr">{count}</bdi></td>
+                                    <td>{move || if retired { ct(|t| t.retired).get() } else if paused { ct(|t| t.paused).get() } else { texts(i18n.locale()).listing_status(status) }}</td>
+                                    <td class="actions">{(!retired).then(move || view! {
+                                        <button type="button" class="button" data-testid="edit-product" on:click=move |_| edit(&p)>{ct(|t| t.edit)}</button>
+                                        <button type="button" class="button quiet" data-testid="pause-product" on:click=move |_| act(id, if paused { "resume" } else { "pause" })>
+                                            {move || if paused { ct(|t| t.resume).get() } else { ct(|t| t.pause).get() }}
+                                        </button>
+                                        <button type="button" class="button quiet" on:click=move |_| act(id, "retire")>{ct(|t| t.retire)}</button>
+                                    })}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {move || editing.get().is_some().then(|| view! {
+                <h2 class="section-title">{ct(|t| t.edit)}</h2>
+                <form class="form" on:submit=save data-testid="product-form">
+                    {names.fields("names", NAME_LABELS, problems)}
+                    {unit.fields("unit", [|t| t.unit_ug, |t| t.unit_zh, |t| t.unit_en], problems)}
+                    <Field label=|t| t.price_yuan name="price_fen" value=price problems=problems dir="ltr" />
+                    <Field label=|t| t.count_now name="count" value=count problems=problems dir="ltr" kind="number" />
+                    <div class="actions">
+                        <button type="submit" class="button primary">{ct(|t| t.save)}</button>
+                        <button type="button" class="button quiet" on:click=move |_| editing.set(None)>{ct(|t| t.back)}</button>
+                    </div>
+                </form>
+            })}
         </main>
     }
 }

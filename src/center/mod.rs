@@ -69,7 +69,7 @@ pub fn CenterApp() -> impl IntoView {
 }
 
 /// The operators' pages.
-static ROUTES: [Route; 12] = [
+static ROUTES: [Route; 13] = [
     Route::new("/center", || view! { <orders::Queue /> }.into_any()),
     Route::new("/center/order/:code", || {
         view! { <orders::OrderPage /> }.into_any()
@@ -82,6 +82,7 @@ static ROUTES: [Route; 12] = [
         view! { <money::EarningsPage /> }.into_any()
     }),
     Route::new("/center/overview", || view! { <money::Overview /> }.into_any()),
+    Route::new("/center/products", || view! { <manage::Products /> }.into_any()),
     Route::new("/center/staff", || view! { <manage::Staff /> }.into_any()),
     Route::new("/center/zones", || view! { <manage::Zones /> }.into_any()),
     Route::new("/center/audit", || view! { <manage::Audit /> }.into_any()),
@@ -117,6 +118,7 @@ fn TopBar(me: JsonResource) -> impl IntoView {
                 <a href="/center/families">{ct(|t| t.nav_families)}</a>
                 <a href="/center/earnings">{ct(|t| t.nav_money)}</a>
                 <a href="/center/overview">{ct(|t| t.nav_overview)}</a>
+                <a href="/center/products">{ct(|t| t.nav_products)}</a>
                 <a href="/center/zones">{ct(|t| t.nav_zones)}</a>
                 <a href="/center/staff">{ct(|t| t.nav_staff)}</a>
                 <a href="/center/audit">{ct(|t| t.nav_audit)}</a>

@@ -195,6 +195,18 @@ catalog! {
     err_after_days_max,
     err_invalid_characters,
     err_missing_column,
+    nav_products,
+    products_title,
+    unit_ug,
+    unit_zh,
+    unit_en,
+    count_now,
+    pause,
+    resume,
+    paused,
+    listing_live,
+    listing_pending,
+    listing_rejected,
 }
 
 pub const ZH: CenterTexts = CenterTexts {
@@ -383,6 +395,18 @@ pub const ZH: CenterTexts = CenterTexts {
     err_after_days_max: "最少天数不能多于最多天数。",
     err_invalid_characters: "有不能用的字符。",
     err_missing_column: "文件缺少这一列：",
+    nav_products: "商品",
+    products_title: "本中心的商品",
+    unit_ug: "单位（维吾尔文）",
+    unit_zh: "单位（中文）",
+    unit_en: "单位（英文）",
+    count_now: "数量（现货，或每周）",
+    pause: "暂停",
+    resume: "恢复",
+    paused: "暂停中",
+    listing_live: "在售",
+    listing_pending: "待审核",
+    listing_rejected: "未通过",
 };
 
 pub const UG: CenterTexts = CenterTexts {
@@ -571,6 +595,18 @@ pub const UG: CenterTexts = CenterTexts {
     err_after_days_max: "ئەڭ ئاز كۈن ئەڭ كۆپ كۈندىن ئېشىپ كەتمىسۇن.",
     err_invalid_characters: "ئىشلىتىشكە بولمايدىغان ھەرپ بار.",
     err_missing_column: "ھۆججەتتە بۇ ئىستون يوق:",
+    nav_products: "ماللار",
+    products_title: "مەركەزنىڭ ماللىرى",
+    unit_ug: "بىرلىك (ئۇيغۇرچە)",
+    unit_zh: "بىرلىك (خەنزۇچە)",
+    unit_en: "بىرلىك (ئىنگلىزچە)",
+    count_now: "سانى (ھازىر بار ياكى ھەر ھەپتە)",
+    pause: "توختىتىش",
+    resume: "داۋاملاشتۇرۇش",
+    paused: "توختىتىلغان",
+    listing_live: "سېتىلىۋاتىدۇ",
+    listing_pending: "تەكشۈرۈلۈۋاتىدۇ",
+    listing_rejected: "قوبۇل قىلىنمىدى",
 };
 
 pub const EN: CenterTexts = CenterTexts {
@@ -759,6 +795,18 @@ pub const EN: CenterTexts = CenterTexts {
     err_after_days_max: "Days at least can't be more than days at most.",
     err_invalid_characters: "Has characters that can't be used.",
     err_missing_column: "The file lacks the column:",
+    nav_products: "Products",
+    products_title: "The hub's products",
+    unit_ug: "Unit (Uyghur)",
+    unit_zh: "Unit (Chinese)",
+    unit_en: "Unit (English)",
+    count_now: "How many (in stock, or per week)",
+    pause: "Pause",
+    resume: "Resume",
+    paused: "Paused",
+    listing_live: "On sale",
+    listing_pending: "Waiting for approval",
+    listing_rejected: "Not accepted",
 };
 
 pub fn texts(locale: Locale) -> &'static CenterTexts {
@@ -815,6 +863,16 @@ impl CenterTexts {
             "invalid_characters" => self.err_invalid_characters,
             "missing_column" => self.err_missing_column,
             _ => self.err_invalid,
+        }
+    }
+
+    /// A product's listing state.
+    pub fn listing_status(&self, status: bazar_api::center::ListingStatus) -> &'static str {
+        use bazar_api::center::ListingStatus;
+        match status {
+            ListingStatus::Live => self.listing_live,
+            ListingStatus::Rejected => self.listing_rejected,
+            ListingStatus::Pending | ListingStatus::Draft => self.listing_pending,
         }
     }
 

@@ -31,6 +31,7 @@ fn reason_icon(reason: RejectReason) -> &'static str {
 #[component]
 pub fn MyProducts() -> impl IntoView {
     let listings = api::json_resource(Signal::derive(|| Some(crate::urls::SELLER_LISTINGS.to_string())));
+    let resource = listings;
     let i18n = use_i18n();
     view! {
         <main class="seller-page">
@@ -47,6 +48,8 @@ pub fn MyProducts() -> impl IntoView {
                             let status = l.status;
                             let reason = l.reject_reason;
                             let note = l.reject_note.clone();
+                            let controls = (status == ListingStatus::Live && !l.retired)
+                                .then(|| view! { <Controls listing=l.clone() on_change=move || resource.refetch() /> });
                             view! {
                                 <li class="seller-card" data-status=status.as_str()>
                                     <img class="product-picture" src=l.image.clone() width="96" height="96" alt="" />
@@ -67,6 +70,7 @@ pub fn MyProducts() -> impl IntoView {
                                         })}
                                         {note.map(|n| view! { <span class="reject-note">{n}</span> })}
                                     </div>
+                                    {controls}
                                 </li>
                             }
                         }).collect_view()}
@@ -74,6 +78,51 @@ pub fn MyProducts() -> impl IntoView {
                 }.into_any()
             })}
         </main>
+    }
+}
+
+/// A live product's own controls on the family's phone: how many it has
+/// (this week, or in stock) with big steppers, and stopping or resuming
+/// its sale. Each shows its picture beside its word.
+#[component]
+fn Controls(listing: Listing, on_change: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let count = RwSignal::new(listing.quantity);
+    let id = listing.id;
+    let paused = listing.paused;
+    let weekly = listing.capacity == bazar_api::Capacity::Weekly;
+    let busy = RwSignal::new(false);
+    let send = move |url: String, body: Option<bazar_api::manage::Count>| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            if api::send(api::Method::POST, &url, body.as_ref()).await.is_ok() {
+                on_change();
+            }
+            busy.set(false);
+        });
+    };
+    let change = move |by: i64| count.update(|c| *c = (i64::from(*c) + by).clamp(0, 10_000) as u32);
+    view! {
+        <div class="product-controls" data-product=id class:paused=paused>
+            <p class="count-kind">
+                <img src=if weekly { "/img/icons/week.svg" } else { "/img/icons/stock.svg" } width="40" height="40" alt="" />
+                {if weekly { st(|t| t.per_week) } else { st(|t| t.in_stock) }}
+            </p>
+            <div class="big-stepper">
+                <button type="button" class="step-button" aria-label=st(|t| t.fewer) on:click=move |_| change(-1)>"−"</button>
+                <output class="big-number" data-testid="count"><bdi dir="ltr">{move || count.get()}</bdi></output>
+                <button type="button" class="step-button" aria-label=st(|t| t.more) on:click=move |_| change(1)>"+"</button>
+            </div>
+            <button type="button" class="button seller-button" data-testid="save-count" disabled=busy
+                on:click=move |_| send(crate::urls::seller_product(id, "count"), Some(bazar_api::manage::Count { count: count.get_untracked() }))>
+                <img src="/img/icons/live.svg" width="40" height="40" alt="" />{st(|t| t.save_count)}
+            </button>
+            <button type="button" class="button seller-button" data-testid="pause" disabled=busy
+                on:click=move |_| send(crate::urls::seller_product(id, if paused { "resume" } else { "pause" }), None)>
+                <img src=if paused { "/img/icons/resume.svg" } else { "/img/icons/pause.svg" } width="40" height="40" alt="" />
+                {if paused { st(|t| t.resume_selling) } else { st(|t| t.pause_selling) }}
+            </button>
+            {paused.then(|| view! { <p class="paused-now"><img src="/img/icons/pause.svg" width="32" height="32" alt="" />{st(|t| t.paused_now)}</p> })}
+        </div>
     }
 }
 

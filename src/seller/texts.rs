@@ -124,6 +124,10 @@ catalog! {
     n_price,
     n_money,
     sample,
+    pause_selling,
+    resume_selling,
+    paused_now,
+    save_count,
 }
 
 pub const UG: SellerTexts = SellerTexts {
@@ -242,6 +246,10 @@ pub const UG: SellerTexts = SellerTexts {
     n_price: "باھانى باشقىلارنىڭ باھاسى بىلەن سېلىشتۇرۇشنى سۆزلەڭ.",
     n_money: "پۇلنىڭ قاچان بېرىلىدىغانلىقىنى چۈشەندۈرۈڭ.",
     sample: "مەشىق ئۈچۈن ئۈلگە",
+    pause_selling: "سېتىشنى توختىتىش",
+    resume_selling: "قايتا سېتىش",
+    paused_now: "توختىتىلدى",
+    save_count: "سانىنى ساقلاش",
 };
 
 pub const ZH: SellerTexts = SellerTexts {
@@ -360,6 +368,10 @@ pub const ZH: SellerTexts = SellerTexts {
     n_price: "讲一讲怎样参考别人的价格。",
     n_money: "说明钱什么时候付给大家。",
     sample: "练习用的样例",
+    pause_selling: "暂停销售",
+    resume_selling: "恢复销售",
+    paused_now: "暂停中",
+    save_count: "保存数量",
 };
 
 pub const EN: SellerTexts = SellerTexts {
@@ -478,6 +490,10 @@ pub const EN: SellerTexts = SellerTexts {
     n_price: "Talk about comparing with others' prices.",
     n_money: "Explain when the money is paid.",
     sample: "Sample for practice",
+    pause_selling: "Stop selling for now",
+    resume_selling: "Sell again",
+    paused_now: "Stopped for now",
+    save_count: "Save the count",
 };
 
 pub fn texts(locale: Locale) -> &'static SellerTexts {
