@@ -238,3 +238,12 @@ pub fn center_product(id: i64, action: Option<&str>) -> String {
         None => format!("/api/center/products/{id}"),
     }
 }
+
+/// `GET /api/center/families/{id}/statement[?month=YYYY-MM]`
+pub fn statement(family: i64, month: &str) -> String {
+    if month.is_empty() {
+        format!("/api/center/families/{family}/statement")
+    } else {
+        format!("/api/center/families/{family}/statement?month={}", encode(month))
+    }
+}

@@ -365,6 +365,41 @@ pub struct FamilyEarnings {
     pub balance_fen: Fen,
 }
 
+/// One product on a family's month statement: how many sold, and its split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatementLine {
+    pub product_id: i64,
+    pub kind: ProductKind,
+    pub names: Localized,
+    pub unit: Localized,
+    pub image: String,
+    pub sold: Split,
+}
+
+/// `GET /api/center/families/{id}/statement?month=YYYY-MM`: a family's
+/// month on one printed page, to hand over on the next visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Statement {
+    pub family: CenterFamily,
+    pub hub: Localized,
+    /// YYYY-MM
+    pub month: String,
+    /// The center's fee, basis points.
+    pub fee_bp: u32,
+    /// By product, the most sold first.
+    pub lines: Vec<StatementLine>,
+    /// The month's sales in all; the same as the month's earnings.
+    pub sold: Split,
+    /// Paid out in the month.
+    pub payouts: Vec<Payout>,
+    /// Everything earned up to the end of the month minus everything paid.
+    pub balance_fen: Fen,
+}
+
 /// `GET /api/center/earnings?month=YYYY-MM`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use bazar_api::center::{
     CenterFamily, CollectRequest, Earnings, KeyCard, Label, Listing, ListingDecision, ListingStatus,
-    OrderDetail, OrderQueue, Payout, PayoutRequest, PickList, StatusChange, WeekSales, normalize_waybill,
+    OrderDetail, OrderQueue, Payout, PayoutRequest, PickList, Statement, StatusChange, WeekSales,
+    normalize_waybill,
 };
 use bazar_api::earnings::Month;
 use bazar_api::order::normalize_order_code;
@@ -37,6 +38,7 @@ pub fn router() -> axum::Router<AppState> {
             post(issue_key_card).delete(revoke_key_card),
         )
         .route("/earnings", get(earnings))
+        .route("/families/{id}/statement", get(statement))
         .route("/earnings.csv", get(earnings_csv))
         .route("/payouts", post(payout))
         .route("/overview", get(overview))
@@ -413,6 +415,25 @@ async fn earnings(
 ) -> Result<Json<Earnings>, AppError> {
     let month = month(query)?;
     Ok(Json(earnings_of(&state, op.hub_id, month).await?))
+}
+
+/// A family's month on one printed page: its products sold, the split, the
+/// month's payouts and the balance.
+#[utoipa::path(get, path = "/api/center/families/{id}/statement", params(("id" = i64, Path, description = "The family"), MonthQuery), responses(
+    (status = 200, description = "The family's month", body = Statement),
+    (status = 400, description = "Malformed month", body = bazar_api::ApiError),
+    (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
+    crate::responses::Operators,
+))]
+async fn statement(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    PathOf(id): PathOf<i64>,
+    QueryOf(query): QueryOf<MonthQuery>,
+) -> Result<Json<Statement>, AppError> {
+    let month = month(query)?;
+    let statement = state.store.statement(op.hub_id, id, &month).await?;
+    Ok(Json(statement.ok_or(AppError::NotFound)?))
 }
 
 /// A CSV text field, with text that a spreadsheet would run as a formula

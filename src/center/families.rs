@@ -83,6 +83,7 @@ pub fn Families() -> impl IntoView {
                                         <button type="button" class="button quiet" data-testid="edit-family" on:click=move |_| editing.set(Some(edited.clone()))>
                                             {ct(|t| t.edit)}
                                         </button>
+                                        <a class="button quiet" data-testid="statement" href=format!("/center/statement/{}", f.id)>{ct(|t| t.statement)}</a>
                                     </td>
                                 </tr>
                             }.into_any()

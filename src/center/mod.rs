@@ -69,7 +69,7 @@ pub fn CenterApp() -> impl IntoView {
 }
 
 /// The operators' pages.
-static ROUTES: [Route; 13] = [
+static ROUTES: [Route; 14] = [
     Route::new("/center", || view! { <orders::Queue /> }.into_any()),
     Route::new("/center/order/:code", || {
         view! { <orders::OrderPage /> }.into_any()
@@ -82,6 +82,9 @@ static ROUTES: [Route; 13] = [
         view! { <money::EarningsPage /> }.into_any()
     }),
     Route::new("/center/overview", || view! { <money::Overview /> }.into_any()),
+    Route::new("/center/statement/:id", || {
+        view! { <money::StatementPage /> }.into_any()
+    }),
     Route::new("/center/products", || view! { <manage::Products /> }.into_any()),
     Route::new("/center/staff", || view! { <manage::Staff /> }.into_any()),
     Route::new("/center/zones", || view! { <manage::Zones /> }.into_any()),

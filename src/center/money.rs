@@ -1,8 +1,8 @@
 //! Every family's earnings for a month, exportable as CSV, with payouts; and
 //! the hub's weeks in a chart.
 
-use crate::router::use_query;
-use bazar_api::center::{Earnings, PayoutRequest, WeekSales};
+use crate::router::{use_params, use_query};
+use bazar_api::center::{Earnings, PayoutRequest, Statement, WeekSales};
 use leptos::prelude::*;
 
 use super::texts::{ct, texts};
@@ -165,6 +165,79 @@ pub fn Overview() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
+                }
+            })}
+        </main>
+    }
+}
+
+/// A family's month on one printed page (A5 or A4), in Uyghur with Chinese
+/// under it: each product's picture, how many sold and for how much, the
+/// center's fee, what the family earns, what was paid and what is still
+/// owed, in big numbers, for the operator to hand over on the next visit.
+#[component]
+pub fn StatementPage() -> impl IntoView {
+    let params = use_params();
+    let query = use_query();
+    let month = Memo::new(move |_| query.read().get("month").unwrap_or_default());
+    let statement = api::json_resource(Signal::derive(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(|id| crate::urls::statement(id, &month.get()))
+    }));
+    let navigate = crate::router::use_navigate();
+    view! {
+        <main class="page">
+            {show(statement, move |s: Statement| {
+                let id = s.family.id;
+                let (ug, zh) = (super::texts::UG, super::texts::ZH);
+                let both = |u: &'static str, z: &'static str| view! {
+                    <span lang="ug" dir="rtl">{u}</span><span class="zh" lang="zh-Hans">{z}</span>
+                };
+                let sum = move |u: &'static str, z: &'static str, fen: bazar_api::Fen, big: bool| view! {
+                    <div class="statement-sum" class:big=big>
+                        <dt>{both(u, z)}</dt>
+                        <dd>{money(fen)}</dd>
+                    </div>
+                };
+                view! {
+                    <div class="toolbar no-print">
+                        <label class="field inline">
+                            <span>{ct(|t| t.month)}</span>
+                            <input type="month" name="month" prop:value=s.month.clone() on:change=move |ev| {
+                                navigate(&format!("/center/statement/{id}?month={}", event_target_value(&ev)));
+                            } />
+                        </label>
+                        <button type="button" class="button primary" on:click=move |_| super::print()>{ct(|t| t.print)}</button>
+                    </div>
+                    <article class="statement" data-testid="statement" lang="ug" dir="rtl">
+                        <header>
+                            <h1 lang="ug" dir="rtl">{s.family.names.ug.clone()}</h1>
+                            <p class="zh" lang="zh-Hans">{s.family.names.zh.clone()}</p>
+                            <p>{both(ug.statement, zh.statement)} " " <bdi class="big-month" dir="ltr">{s.month.clone()}</bdi></p>
+                            <p><span lang="ug" dir="rtl">{s.hub.ug.clone()}</span> " · " <span lang="zh-Hans">{s.hub.zh.clone()}</span></p>
+                        </header>
+                        <ul class="statement-lines">
+                            {s.lines.into_iter().map(|l| view! {
+                                <li data-product=l.product_id>
+                                    <img src=l.image.clone() width="72" height="72" alt="" />
+                                    <span class="names"><span lang="ug" dir="rtl">{l.names.ug.clone()}</span><span class="zh" lang="zh-Hans">{l.names.zh.clone()}</span></span>
+                                    <b class="big-count" dir="ltr">{l.sold.items}</b>
+                                    <span lang="ug" dir="rtl">{l.unit.ug.clone()}</span>
+                                    <span class="line-money">{money(l.sold.gross_fen)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                        <dl class="statement-sums">
+                            {sum(ug.gross, zh.gross, s.sold.gross_fen, false)}
+                            {sum(ug.fee, zh.fee, s.sold.fee_fen, false)}
+                            {sum(ug.net, zh.net, s.sold.net_fen, true)}
+                            {sum(ug.payouts, zh.payouts, s.payouts.iter().map(|p| p.amount_fen).sum(), false)}
+                            {sum(ug.balance, zh.balance, s.balance_fen, true)}
+                        </dl>
+                    </article>
                 }
             })}
         </main>

@@ -207,6 +207,8 @@ catalog! {
     listing_live,
     listing_pending,
     listing_rejected,
+    statement,
+    payouts,
 }
 
 pub const ZH: CenterTexts = CenterTexts {
@@ -407,6 +409,8 @@ pub const ZH: CenterTexts = CenterTexts {
     listing_live: "在售",
     listing_pending: "待审核",
     listing_rejected: "未通过",
+    statement: "月结单",
+    payouts: "本月付款",
 };
 
 pub const UG: CenterTexts = CenterTexts {
@@ -607,6 +611,8 @@ pub const UG: CenterTexts = CenterTexts {
     listing_live: "سېتىلىۋاتىدۇ",
     listing_pending: "تەكشۈرۈلۈۋاتىدۇ",
     listing_rejected: "قوبۇل قىلىنمىدى",
+    statement: "ئايلىق ھېسابات",
+    payouts: "بۇ ئايدىكى تۆلەم",
 };
 
 pub const EN: CenterTexts = CenterTexts {
@@ -807,6 +813,8 @@ pub const EN: CenterTexts = CenterTexts {
     listing_live: "On sale",
     listing_pending: "Waiting for approval",
     listing_rejected: "Not accepted",
+    statement: "Month statement",
+    payouts: "Paid this month",
 };
 
 pub fn texts(locale: Locale) -> &'static CenterTexts {

@@ -92,4 +92,16 @@ test('a family lowers its weekly count and pauses a product from its phone; the 
   await form.getByRole('button', { name: '保存' }).click();
   await expect.poll(async () => (await (await request.get(`/api/products/${weekly.id}`)).json()).product.price_fen)
     .toBe(weekly.price_fen);
+
+  // The family's month on one printed page, Uyghur with Chinese under it.
+  await operator.goto(`/center/statement/${weekly.family.id}`);
+  const statement = operator.getByTestId('statement');
+  await expect(statement).toContainText(weekly.family.names.ug);
+  await expect(statement).toContainText(weekly.family.names.zh);
+  await expect(statement.locator('.statement-sum')).toHaveCount(5);
+  await shot(operator, 'center-statement-zh');
+  await operator.emulateMedia({ media: 'print' });
+  await operator.setViewportSize({ width: 559, height: 794 });
+  await expect(operator.locator('.center-bar')).toBeHidden();
+  await shot(operator, 'center-statement-print-a5');
 });

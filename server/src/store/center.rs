@@ -8,7 +8,7 @@ use bazar_api::center::Listing;
 use bazar_api::center::{
     CenterEvent, CenterLine, FamilyEarnings, FamilySales, Label, ListingDecision, ListingStatus, OrderDetail,
     OrderQueue, OrderSummary, Payout, PayoutRequest, PickFamily, PickItem, PickLine, PickList, RejectReason,
-    StatusChange, StatusCount, WeekSales,
+    Statement, StatementLine, StatusChange, StatusCount, WeekSales,
 };
 use bazar_api::earnings::Split;
 use bazar_api::{Capacity, Fen, FieldError, OrderStatus, PaymentMethod, ProductKind};
@@ -290,6 +290,20 @@ struct SoldLineRow {
     order_code: String,
     month: String,
     day: String,
+    quantity: i64,
+    unit_price_fen: i64,
+}
+
+/// One sold line of a family's month statement.
+#[derive(FromRow)]
+struct StatementRow {
+    product_id: i64,
+    kind: String,
+    #[sqlx(flatten)]
+    name: super::Names,
+    #[sqlx(flatten)]
+    unit: super::Units,
+    image: String,
     quantity: i64,
     unit_price_fen: i64,
 }
@@ -903,6 +917,70 @@ impl Store {
                 }
             })
             .collect())
+    }
+
+    /// A family's month on one page: its products sold (split line by line,
+    /// as the earnings are), the month's payouts and the balance at its end.
+    /// `None` when the family is not the hub's.
+    pub async fn statement(&self, hub_id: i64, family_id: i64, month: &str) -> sqlx::Result<Option<Statement>> {
+        let Some(family) = self.center_family(hub_id, family_id).await? else {
+            return Ok(None);
+        };
+        let rate = self.fee_bp(hub_id).await?;
+        let rows: Vec<StatementRow> = sqlx::query_as(concat!(
+            "SELECT l.product_id, p.kind, p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en,
+                    p.image, l.quantity, l.unit_price_fen
+             FROM order_line l JOIN customer_order o ON o.id = l.order_id JOIN product p ON p.id = l.product_id
+             WHERE o.hub_id = $1 AND l.family_id = $2 AND o.status <> 'cancelled' AND ",
+            month_in_china!("o.created_at"),
+            " = $3 ORDER BY l.id"
+        ))
+        .bind(hub_id)
+        .bind(family_id)
+        .bind(month)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lines: Vec<StatementLine> = Vec::new();
+        for r in rows {
+            let split = Split::line(int(r.quantity, "line quantity")?, Fen(r.unit_price_fen), rate);
+            match lines.iter_mut().find(|l| l.product_id == r.product_id) {
+                Some(line) => line.sold = line.sold + split,
+                None => lines.push(StatementLine {
+                    product_id: r.product_id,
+                    kind: parse(&r.kind, ProductKind::parse, "product kind")?,
+                    names: r.name.into(),
+                    unit: r.unit.into(),
+                    image: r.image,
+                    sold: split,
+                }),
+            }
+        }
+        lines.sort_by_key(|l| std::cmp::Reverse(l.sold.items));
+        let earnings = self.earnings(hub_id, month).await?;
+        let Some(mine) = earnings.into_iter().find(|e| e.family_id == family_id) else {
+            return Ok(None);
+        };
+        let payouts = self
+            .payouts(hub_id, Some(family_id))
+            .await?
+            .into_iter()
+            .filter(|(_, m)| m == month)
+            .map(|(p, _)| p)
+            .collect();
+        let hub: super::Names = sqlx::query_as("SELECT name_ug, name_zh, name_en FROM hub WHERE id = $1")
+            .bind(hub_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(Some(Statement {
+            family,
+            hub: hub.into(),
+            month: month.to_string(),
+            fee_bp: rate,
+            lines,
+            sold: mine.sold,
+            payouts,
+            balance_fen: mine.balance_fen,
+        }))
     }
 
     /// Records a payout to one of the hub's families; `None` when it is not the hub's.

@@ -22,7 +22,7 @@ use std::path::Path;
 use bazar_api::account::Role;
 use bazar_api::center::{
     CenterFamily, FamilyEarnings, Label, Listing, ListingDecision, ListingStatus, OrderDetail, OrderQueue,
-    Payout, PayoutRequest, PickList, StatusChange, WeekSales,
+    Payout, PayoutRequest, PickList, Statement, StatusChange, WeekSales,
 };
 use bazar_api::manage::{
     AuditEntry, FamilyForm, Hub, ImportReport, NewStaff, ProductEdit, StaffMember, ZoneForm,
@@ -294,6 +294,7 @@ interface! {
     hub_listings(hub_id: i64, status: ListingStatus) -> sqlx::Result<Vec<Listing>>;
     decide_listing(hub_id: i64, id: i64, decision: &ListingDecision, week: i64) -> sqlx::Result<DecisionOutcome>;
     earnings(hub_id: i64, month: &str) -> sqlx::Result<Vec<FamilyEarnings>>;
+    statement(hub_id: i64, family_id: i64, month: &str) -> sqlx::Result<Option<Statement>>;
     record_payout(hub_id: i64, request: &PayoutRequest, actor: &str) -> sqlx::Result<Option<Payout>>;
     overview(hub_id: i64, weeks: u32) -> sqlx::Result<Vec<WeekSales>>;
     // lectures.rs

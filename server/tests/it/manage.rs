@@ -881,3 +881,69 @@ async fn a_product_is_corrected_counted_and_paused_by_its_hub_and_its_family_onl
     assert!(all.iter().any(|p| p.id == weekly.id && p.retired));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_familys_month_statement_adds_up_with_its_earnings() {
+    use bazar_api::center::{Earnings, Statement};
+    let server = TestServer::start().await;
+    let operator = server.signed_in(HUB, Role::Operator, "statement.ops").await;
+    let admin = server.admin("statement.admin").await;
+    assert_eq!(
+        admin.post("/api/admin/hubs", &hub_body("far-hub")).await.status(),
+        201
+    );
+    let there = new_operator(&server, &admin, "far-hub", "far.ops").await;
+    let products: Vec<Product> = server.get("/api/products").await.json().await.unwrap();
+    let family = products[0].family.id;
+    let mine: Vec<&Product> = products
+        .iter()
+        .filter(|p| p.family.id == family)
+        .take(2)
+        .collect();
+    server.place("beijing", &[(mine[0].id, 3)]).await;
+    server.place("beijing", &[(mine[0].id, 1)]).await;
+    if let Some(second) = mine.get(1) {
+        server.place("beijing", &[(second.id, 2)]).await;
+    }
+    let response = operator
+        .post(
+            "/api/center/payouts",
+            &json!({"family_id": family, "amount_fen": 500}),
+        )
+        .await;
+    assert_eq!(response.status(), 201);
+
+    let path = format!("/api/center/families/{family}/statement");
+    let statement: Statement = operator.get(&path).await.json().await.unwrap();
+    let earnings: Earnings = operator.get("/api/center/earnings").await.json().await.unwrap();
+    let row = earnings.families.iter().find(|f| f.family_id == family).unwrap();
+    assert_eq!(
+        (statement.month.as_str(), statement.sold),
+        (earnings.month.as_str(), row.sold)
+    );
+    assert_eq!(statement.balance_fen, row.balance_fen);
+    assert_eq!(
+        statement
+            .lines
+            .iter()
+            .map(|l| l.sold)
+            .sum::<bazar_api::earnings::Split>(),
+        row.sold
+    );
+    assert_eq!(statement.lines[0].product_id, mine[0].id, "the most sold first");
+    assert_eq!(statement.lines[0].sold.items, 4);
+    assert_eq!(statement.payouts.iter().map(|p| p.amount_fen.0).sum::<i64>(), 500);
+    assert_eq!(statement.family.names, mine[0].family.names);
+    // Another month has nothing sold; another hub's operator finds nothing.
+    let earlier: Statement = operator
+        .get(&format!("{path}?month=2020-01"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(earlier.lines.is_empty() && earlier.sold.items == 0);
+    assert_eq!(operator.get(&format!("{path}?month=2020-13")).await.status(), 400);
+    assert_eq!(there.get(&path).await.status(), 404);
+    assert_eq!(server.browser().get(&path).await.status(), 401);
+    server.stop().await;
+}
