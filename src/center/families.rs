@@ -288,9 +288,10 @@ fn Import(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
                     </p>
                     <table class="data-table">
                         <tbody>
-                            {r.rows.into_iter().filter(|row| row.fate != "exists").map(|row| {
+                            {r.rows.into_iter().map(|row| {
                                 let fate = match row.fate.as_str() {
                                     "new" => t.fate_new,
+                                    "exists" => t.fate_exists,
                                     _ => t.fate_invalid,
                                 };
                                 let why = row.errors.iter().map(|e| format!("{} {}", e.field, t.field_error(&e.code))).collect::<Vec<_>>().join(" · ");
