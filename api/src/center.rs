@@ -260,6 +260,9 @@ pub struct Listing {
     /// Left the shop for good; its orders stay.
     #[serde(default)]
     pub retired: bool,
+    /// The operator who listed it for a family without a phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_by: Option<String>,
 }
 
 /// `POST /api/center/listings/{id}/decision`: approve (optionally with a

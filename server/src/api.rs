@@ -75,6 +75,8 @@ use crate::store::{Placement, ProductFilter, current_week};
         crate::manage::family,
         crate::manage::edit_family,
         crate::manage::retire_family,
+        crate::manage::list_for_family,
+        crate::tutor::upload_family_photo,
         crate::manage::import_families,
         crate::manage::import_template,
         crate::manage::zones,

@@ -51,6 +51,12 @@ pub fn center_router() -> axum::Router<AppState> {
         .route("/families/{id}", get(family).put(edit_family))
         .route("/families/{id}/retire", post(retire_family))
         .route(
+            "/families/{id}/photos",
+            post(crate::tutor::upload_family_photo)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::photos::MAX_BYTES + 1)),
+        )
+        .route("/families/{id}/listings", post(list_for_family))
+        .route(
             "/families/import",
             post(import_families).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
@@ -76,7 +82,7 @@ fn outcome<T>(outcome: ManageOutcome<T>) -> Result<T, AppError> {
     }
 }
 
-fn created<T: serde::Serialize>(value: T) -> Response {
+fn created_answer<T: serde::Serialize>(value: T) -> Response {
     (
         StatusCode::CREATED,
         [(header::CACHE_CONTROL, "no-store")],
@@ -106,7 +112,9 @@ pub async fn create_hub(
     JsonBody(hub): JsonBody<Hub>,
 ) -> Result<Response, AppError> {
     hub.validate().map_err(AppError::Validation)?;
-    Ok(created(outcome(state.store.create_hub(&admin, &hub).await?)?))
+    Ok(created_answer(outcome(
+        state.store.create_hub(&admin, &hub).await?,
+    )?))
 }
 
 async fn set_hub(
@@ -159,7 +167,7 @@ async fn new_staff(
     let password = random_password();
     let hash = hash_password_blocking(password.clone()).await;
     let member = outcome(state.store.add_staff(by, hub_id, &staff, &hash).await?)?;
-    Ok(created(NewPassword {
+    Ok(created_answer(NewPassword {
         id: member.id,
         username: member.username,
         password,
@@ -325,7 +333,7 @@ pub async fn register_family(
         .store
         .register_family(&op, op.hub_id, &form.normalized())
         .await?;
-    Ok(created(outcome(family)?))
+    Ok(created_answer(outcome(family)?))
 }
 
 /// One family of the hub.
@@ -378,6 +386,34 @@ pub async fn retire_family(
 ) -> Result<Json<CenterFamily>, AppError> {
     let family = state.store.retire_family(&op, op.hub_id, id).await?;
     Ok(Json(family.ok_or(AppError::NotFound)?))
+}
+
+/// Lists a product for a family without a phone, as its own listing steps
+/// would (its photo uploaded first with `POST /api/center/families/{id}/photos`):
+/// live at once, marked with the operator who listed it, in the audit log.
+#[utoipa::path(post, path = "/api/center/families/{id}/listings", request_body = bazar_api::seller::NewListing,
+    params(("id" = i64, Path, description = "The family")), responses(
+    crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
+    (status = 201, description = "The live listing", body = Listing),
+    (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
+))]
+pub async fn list_for_family(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    PathOf(id): PathOf<i64>,
+    JsonBody(listing): JsonBody<bazar_api::seller::NewListing>,
+) -> Result<Response, AppError> {
+    let family = state.store.center_family(op.hub_id, id).await?;
+    if family.is_none_or(|f| f.retired) {
+        return Err(AppError::NotFound);
+    }
+    listing.validate().map_err(AppError::Validation)?;
+    let image = crate::seller::listing_image(&state, id, &listing).await?;
+    let created = state
+        .store
+        .create_listing(id, &listing, &image, current_week(), Some(&op))
+        .await?;
+    Ok(created_answer(created))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -557,7 +593,7 @@ pub async fn add_zone(
     JsonBody(zone): JsonBody<ZoneForm>,
 ) -> Result<Response, AppError> {
     zone.validate().map_err(AppError::Validation)?;
-    Ok(created(state.store.add_zone(&op, op.hub_id, &zone).await?))
+    Ok(created_answer(state.store.add_zone(&op, op.hub_id, &zone).await?))
 }
 
 /// Changes a zone; orders placed keep the fee they were placed with.
@@ -723,11 +759,12 @@ fn audit_filter(query: AuditQuery) -> Result<AuditFilter, AppError> {
     let filter = AuditFilter {
         actor: some(query.actor),
         object: some(query.object),
-        day: some(query.day),
+        day: query.day,
     };
     let too_long = [&filter.actor, &filter.object]
         .iter()
         .any(|s| s.as_ref().is_some_and(|s| s.len() > 64));
+    // A day given is a day (an empty one too is refused, as documented).
     let bad_day = filter.day.as_deref().is_some_and(|d| !crate::center::is_day(d));
     if too_long || bad_day {
         return Err(AppError::BadRequest(

@@ -68,6 +68,34 @@ async fn listings(
     Ok(Json(state.store.family_listings(session.family_id).await?))
 }
 
+/// The picture of a new listing of `family_id`: its photo, which only this
+/// family (or the center for it) uploaded, so another family's can't be
+/// borrowed by guessing or copying its name; else its kind's picture.
+pub async fn listing_image(
+    state: &AppState,
+    family_id: i64,
+    listing: &NewListing,
+) -> Result<String, AppError> {
+    match (&listing.photo, listing.kind) {
+        (Some(photo), _) => {
+            let stored = crate::photos::is_photo_name(photo)
+                && state.store.photo_of(family_id, photo).await?
+                && tokio::fs::try_exists(state.uploads.join(photo))
+                    .await
+                    .unwrap_or(false);
+            if !stored {
+                return Err(AppError::Validation(vec![bazar_api::FieldError::new(
+                    "photo",
+                    "unknown_photo",
+                )]));
+            }
+            Ok(format!("/uploads/{photo}"))
+        }
+        (None, bazar_api::ProductKind::Other) => Ok("/img/logo.svg".to_string()),
+        (None, kind) => Ok(format!("/img/kinds/{}.svg", kind.as_str())),
+    }
+}
+
 /// Sends a new listing to the center; it stays pending until approved.
 #[utoipa::path(post, path = "/api/seller/listings", request_body = NewListing, responses(
     crate::responses::Families, crate::responses::Json, crate::responses::Invalid,
@@ -79,29 +107,10 @@ async fn create_listing(
     JsonBody(listing): JsonBody<NewListing>,
 ) -> Result<Response, AppError> {
     listing.validate().map_err(AppError::Validation)?;
-    let image = match (&listing.photo, listing.kind) {
-        (Some(photo), _) => {
-            // Only a photo this family uploaded (another family's can't be
-            // borrowed by guessing or copying its name).
-            let stored = crate::photos::is_photo_name(photo)
-                && state.store.photo_of(session.family_id, photo).await?
-                && tokio::fs::try_exists(state.uploads.join(photo))
-                    .await
-                    .unwrap_or(false);
-            if !stored {
-                return Err(AppError::Validation(vec![bazar_api::FieldError::new(
-                    "photo",
-                    "unknown_photo",
-                )]));
-            }
-            format!("/uploads/{photo}")
-        }
-        (None, bazar_api::ProductKind::Other) => "/img/logo.svg".to_string(),
-        (None, kind) => format!("/img/kinds/{}.svg", kind.as_str()),
-    };
+    let image = listing_image(&state, session.family_id, &listing).await?;
     let created = state
         .store
-        .create_listing(session.family_id, &listing, &image, current_week())
+        .create_listing(session.family_id, &listing, &image, current_week(), None)
         .await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }

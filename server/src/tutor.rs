@@ -257,9 +257,41 @@ pub async fn upload_photo(
     family: FamilySession,
     body: axum::body::Body,
 ) -> Result<Response, AppError> {
+    store_photo(&state, family.family_id, body).await
+}
+
+/// A photo for one of the hub's families, taken by an operator listing for
+/// a family without a phone: checked and stored as the family's own.
+#[utoipa::path(post, path = "/api/center/families/{id}/photos",
+    params(("id" = i64, Path, description = "The family")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "A JPEG, PNG or WebP photo, at most 12 MB"),
+    responses(
+    crate::responses::Operators, crate::responses::Malformed,
+        (status = 201, description = "Stored", body = Photo),
+        (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
+        (status = 413, description = "Too large, or too many pixels", body = bazar_api::ApiError),
+        (status = 415, description = "Not an image", body = bazar_api::ApiError),
+        (status = 429, description = "Too many photos for now; see Retry-After", body = bazar_api::ApiError),
+    ))]
+pub async fn upload_family_photo(
+    State(state): State<AppState>,
+    crate::auth::Operator(op): crate::auth::Operator,
+    crate::extract::PathOf(id): crate::extract::PathOf<i64>,
+    body: axum::body::Body,
+) -> Result<Response, AppError> {
+    let family = state.store.center_family(op.hub_id, id).await?;
+    if family.is_none_or(|f| f.retired) {
+        return Err(AppError::NotFound);
+    }
+    store_photo(&state, id, body).await
+}
+
+/// Checks, re-encodes and stores a photo as `family_id`'s, within the
+/// family's quota.
+async fn store_photo(state: &AppState, family_id: i64, body: axum::body::Body) -> Result<Response, AppError> {
     let too_many = |retry_after| AppError::TooManyRequests { retry_after };
-    state.photo_uploads.check(family.family_id).map_err(too_many)?;
-    let (count, bytes) = state.store.photos_stored_since(family.family_id, 30).await?;
+    state.photo_uploads.check(family_id).map_err(too_many)?;
+    let (count, bytes) = state.store.photos_stored_since(family_id, 30).await?;
     if count >= photos::QUOTA_PHOTOS || bytes >= photos::QUOTA_BYTES {
         return Err(too_many(24 * 3600));
     }
@@ -297,10 +329,7 @@ pub async fn upload_photo(
         tracing::error!(error = %e, "could not store a photo");
         AppError::BadRequest("the photo could not be stored".into())
     })?;
-    state
-        .store
-        .record_photo(family.family_id, &name, stored_bytes)
-        .await?;
+    state.store.record_photo(family_id, &name, stored_bytes).await?;
     let url = format!("/uploads/{name}");
     Ok((StatusCode::CREATED, Json(Photo { name, url })).into_response())
 }

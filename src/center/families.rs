@@ -19,6 +19,7 @@ pub fn Families() -> impl IntoView {
     let families = api::json_resource(Signal::derive(|| Some(crate::urls::CENTER_FAMILIES.to_string())));
     let card = RwSignal::new(None::<KeyCard>);
     let editing = RwSignal::new(None::<CenterFamily>);
+    let listing_for = RwSignal::new(None::<i64>);
     let error = RwSignal::new(None::<FetchError>);
     let i18n = use_i18n();
     let issue = move |id: i64| {
@@ -43,6 +44,7 @@ pub fn Families() -> impl IntoView {
     view! {
         <main class="page wide">
             {move || card.get().map(|c| view! { <CardSheet card=c on_close=move || card.set(None) /> })}
+            {move || listing_for.get().map(|id| view! { <ListForFamily family=id on_done=move || listing_for.set(None) /> })}
             <h1 class="section-title no-print">{ct(|t| t.families_title)}</h1>
             {move || error.get().map(|e| view! { <p class="form-error" role="alert">{texts(i18n.locale()).error(&e)}</p> })}
             <div class="no-print">
@@ -84,6 +86,13 @@ pub fn Families() -> impl IntoView {
                                             {ct(|t| t.edit)}
                                         </button>
                                         <a class="button quiet" data-testid="statement" href=format!("/center/statement/{}", f.id)>{ct(|t| t.statement)}</a>
+                                        <button type="button" class="button quiet" data-testid="list-for-family" on:click=move |_| {
+                                            listing_for.set(Some(f.id));
+                                            // The form opens at the top of the page.
+                                            if let Some(w) = web_sys::window() { w.scroll_to_with_x_and_y(0.0, 0.0) }
+                                        }>
+                                            {ct(|t| t.list_for_family)}
+                                        </button>
                                     </td>
                                 </tr>
                             }.into_any()
@@ -308,6 +317,107 @@ fn Import(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
                     </table>
                 }
             })}
+        </section>
+    }
+}
+
+/// Lists a product for a family without a phone: its kind, how many (a
+/// week, or in stock), its price and a photo from the operator's phone or a
+/// file; live at once, marked with who listed it.
+#[component]
+fn ListForFamily(family: i64, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    use bazar_api::seller::{NewListing, Photo};
+    use bazar_api::{Capacity, Fen, ProductKind};
+    let problems = Problems::new();
+    let kind = RwSignal::new(ProductKind::Honey);
+    let weekly = RwSignal::new(false);
+    let (count, price) = (RwSignal::new("10".to_string()), RwSignal::new(String::new()));
+    let photo = RwSignal::new_local(None::<web_sys::File>);
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut listing = NewListing {
+            kind: kind.get_untracked(),
+            capacity: if weekly.get_untracked() {
+                Capacity::Weekly
+            } else {
+                Capacity::Stock
+            },
+            quantity: count.get_untracked().trim().parse().unwrap_or(0),
+            price_fen: Fen::parse_yuan(&price.get_untracked()).unwrap_or(Fen(0)),
+            photo: None,
+        };
+        if !problems.check(listing.validate()) {
+            return;
+        }
+        let file = photo.get_untracked();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = async {
+                if let Some(file) = file {
+                    let kind = match file.type_() {
+                        t if t.is_empty() => "image/jpeg".to_string(),
+                        t => t,
+                    };
+                    let url = crate::urls::center_family(family, Some("photos"));
+                    listing.photo = Some(api::post_file::<Photo>(&url, &kind, file).await?.name);
+                }
+                api::post::<_, bazar_api::center::Listing>(
+                    &crate::urls::center_family(family, Some("listings")),
+                    &listing,
+                )
+                .await
+            }
+            .await;
+            busy.set(false);
+            match result {
+                Ok(_) => on_done(),
+                Err(e) => problems.failed(e),
+            }
+        });
+    };
+    let choose = move |ev: leptos::ev::Event| {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+        photo.set(input.and_then(|i| i.files()).and_then(|f| f.get(0)));
+    };
+    view! {
+        <section class="list-for-family" data-testid="list-for-family-form">
+            <h2 class="section-title">{ct(|t| t.list_for_family)}</h2>
+            <form class="form" on:submit=send>
+                <label class="field">
+                    <span>{ct(|t| t.kind)}</span>
+                    <select name="kind" on:change=move |ev| {
+                        if let Some(k) = ProductKind::parse(&event_target_value(&ev)) { kind.set(k) }
+                    }>
+                        {ProductKind::ALL.into_iter().map(|k| view! {
+                            <option value=k.as_str() selected=k == ProductKind::Honey>
+                                {move || bazar_api::seller::default_names(k).0.get(i18n.locale().lang()).to_string()}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>{ct(|t| t.count_now)}</span>
+                    <select name="capacity" on:change=move |ev| weekly.set(event_target_value(&ev) == "weekly")>
+                        <option value="stock">{ct(|t| t.in_stock)}</option>
+                        <option value="weekly">{ct(|t| t.per_week)}</option>
+                    </select>
+                </label>
+                <Field label=|t| t.quantity name="quantity" value=count problems=problems dir="ltr" kind="number" />
+                <Field label=|t| t.price_yuan name="price_fen" value=price problems=problems dir="ltr" />
+                <label class="field">
+                    <span>{ct(|t| t.photo)}</span>
+                    <input type="file" name="photo" accept="image/*" capture="environment" on:change=choose />
+                </label>
+                <CallError problems=problems />
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=busy>{ct(|t| t.list_for_family)}</button>
+                    <button type="button" class="button quiet" on:click=move |_| on_done()>{ct(|t| t.back)}</button>
+                </div>
+            </form>
         </section>
     }
 }

@@ -597,10 +597,12 @@ pub fn Products() -> impl IntoView {
                             let (id, paused, retired, fee) = (p.id, p.paused, p.retired, p.price_fen);
                             let count = p.quantity;
                             let status = p.status;
+                            let listed_by = p.listed_by.clone();
                             view! {
                                 <tr data-product=id class:retired=retired>
                                     <td>{move || shown.get(i18n.locale().lang()).to_string()}<br />
-                                        <small>{move || family.get(i18n.locale().lang()).to_string()}</small></td>
+                                        <small>{move || family.get(i18n.locale().lang()).to_string()}</small>
+                                        {listed_by.map(|name| view! { <br /><small>{ct(|t| t.listed_by)} " " <bdi dir="ltr">{name}</bdi></small> })}</td>
                                     <td>{super::money(fee)}<br /><bdi dir="ltr">{count}</bdi></td>
                                     <td>{move || if retired { ct(|t| t.retired).get() } else if paused { ct(|t| t.paused).get() } else { texts(i18n.locale()).listing_status(status) }}</td>
                                     <td class="actions">{(!retired).then(move || view! {

@@ -209,6 +209,10 @@ catalog! {
     listing_rejected,
     statement,
     payouts,
+    list_for_family,
+    kind,
+    photo,
+    listed_by,
 }
 
 pub const ZH: CenterTexts = CenterTexts {
@@ -411,6 +415,10 @@ pub const ZH: CenterTexts = CenterTexts {
     listing_rejected: "未通过",
     statement: "月结单",
     payouts: "本月付款",
+    list_for_family: "代为上架",
+    kind: "品类",
+    photo: "照片（可用手机拍）",
+    listed_by: "代为上架：",
 };
 
 pub const UG: CenterTexts = CenterTexts {
@@ -613,6 +621,10 @@ pub const UG: CenterTexts = CenterTexts {
     listing_rejected: "قوبۇل قىلىنمىدى",
     statement: "ئايلىق ھېسابات",
     payouts: "بۇ ئايدىكى تۆلەم",
+    list_for_family: "ئائىلە ئۈچۈن مال چىقىرىش",
+    kind: "تۈرى",
+    photo: "رەسىم (تېلېفوندا تارتسىڭىزمۇ بولىدۇ)",
+    listed_by: "چىقارغۇچى:",
 };
 
 pub const EN: CenterTexts = CenterTexts {
@@ -815,6 +827,10 @@ pub const EN: CenterTexts = CenterTexts {
     listing_rejected: "Not accepted",
     statement: "Month statement",
     payouts: "Paid this month",
+    list_for_family: "List for this family",
+    kind: "Kind",
+    photo: "Photo (the phone's camera will do)",
+    listed_by: "Listed by",
 };
 
 pub fn texts(locale: Locale) -> &'static CenterTexts {

@@ -15,6 +15,8 @@ import { SCREENSHOTS } from './playwright.config.mjs';
 const root = resolve(import.meta.dirname, '../..');
 const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 const server = join(target, 'server/bazar-server');
+// A photo as a phone's camera takes it.
+const PHOTO = '751d2d606bcffbb68e02e6fc93d10081.jpg';
 const shot = (page, name) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 /** Both languages of a screen: Chinese as it opens, then Uyghur. */
@@ -119,6 +121,20 @@ test('a township starts from an empty database: hub, operator, families, zone, s
     await expect(operator.getByTestId('families').locator('tr')).toHaveCount(12);
     await shots(operator, 'center-families');
 
+    // Honey listed for a family without a phone, with a photo: live at once.
+    await operator.locator('[data-testid=families] tr').first().getByTestId('list-for-family').click();
+    const assisted = operator.getByTestId('list-for-family-form');
+    await assisted.locator('select[name=kind]').selectOption('honey');
+    await assisted.locator('input[name=quantity]').fill('12');
+    await assisted.locator('input[name=price_fen]').fill('68');
+    await assisted.locator('input[name=photo]').setInputFiles(join(import.meta.dirname, 'uploads', PHOTO));
+    await shot(operator, 'center-list-for-family-zh');
+    await assisted.getByRole('button', { name: '代为上架' }).click();
+    await expect(assisted).toHaveCount(0);
+    const listed = await (await fetch(`${base}/api/products`)).json();
+    expect(listed.map((p) => [p.kind, p.price_fen, p.available])).toEqual([['honey', 6800, 12]]);
+    expect(listed[0].image).toMatch(/^\/uploads\//);
+
     // A delivery zone, which the shop offers at once.
     await operator.getByRole('link', { name: '配送区域' }).click();
     const zone = operator.getByTestId('zone-form');
@@ -140,9 +156,10 @@ test('a township starts from an empty database: hub, operator, families, zone, s
     await expect(operator.getByTestId('staff').locator('tr')).toHaveCount(2);
     await shots(operator, 'center-staff');
 
-    // Every change is in the log.
+    // Every change is in the log: the operator made, 2 + 10 families, the
+    // honey, the zone, the trainer.
     await operator.getByRole('link', { name: '操作记录' }).click();
-    await expect(operator.getByTestId('audit').locator('tbody tr')).toHaveCount(2 + 10 + 1 + 1 + 1);
+    await expect(operator.getByTestId('audit').locator('tbody tr')).toHaveCount(2 + 10 + 1 + 1 + 1 + 1);
     await shots(operator, 'center-audit');
   } finally {
     child.kill();

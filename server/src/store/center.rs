@@ -20,7 +20,8 @@ const LISTING_COLUMNS: &str = "p.id, p.family_id, f.name_ug AS family_name_ug, f
     f.name_en AS family_name_en, p.kind,
     p.name_ug, p.name_zh, p.name_en, p.unit_ug, p.unit_zh, p.unit_en, p.price_fen, p.capacity,
     CASE WHEN p.capacity = 'weekly' THEN p.weekly_capacity ELSE p.available END AS quantity,
-    p.image, p.status, p.reject_reason, p.reject_note, p.updated_at, p.paused, p.retired_at";
+    p.image, p.status, p.reject_reason, p.reject_note, p.updated_at, p.paused, p.retired_at,
+    (SELECT a.username FROM account a WHERE a.id = p.listed_by) AS listed_by";
 
 /// A row of [`listing_query`].
 #[derive(FromRow)]
@@ -44,6 +45,7 @@ pub(super) struct ListingRow {
     updated_at: String,
     paused: i64,
     retired_at: Option<String>,
+    listed_by: Option<String>,
 }
 
 impl TryFrom<ListingRow> for Listing {
@@ -71,6 +73,7 @@ impl TryFrom<ListingRow> for Listing {
             updated_at: r.updated_at,
             paused: r.paused != 0,
             retired: r.retired_at.is_some(),
+            listed_by: r.listed_by,
         })
     }
 }

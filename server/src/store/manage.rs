@@ -15,7 +15,7 @@ use super::{Account, AuditFilter, FamilyRows, Owner, ProductAction, CreateAccoun
 
 /// Writes one audit entry in the transaction of the change it describes.
 /// `old` and `new` are the object's values before and after, as JSON.
-async fn record(
+pub(super) async fn record(
     tx: &mut sqlx::Transaction<'static, Db>,
     hub_id: Option<i64>,
     by: &Account,

@@ -339,7 +339,7 @@ interface! {
     to_prepare(family_id: i64) -> sqlx::Result<Vec<Prepare>>;
     money(hub_id: i64, family_id: i64) -> sqlx::Result<Money>;
     family_listings(family_id: i64) -> sqlx::Result<Vec<Listing>>;
-    create_listing(family_id: i64, listing: &NewListing, image: &str, week: i64) -> sqlx::Result<Listing>;
+    create_listing(family_id: i64, listing: &NewListing, image: &str, week: i64, by: Option<&Account>) -> sqlx::Result<Listing>;
     // uploads.rs
     record_photo(family_id: i64, name: &str, bytes: usize) -> sqlx::Result<()>;
     photo_of(family_id: i64, name: &str) -> sqlx::Result<bool>;

@@ -7,7 +7,7 @@ use bazar_api::{Capacity, Fen, ProductKind};
 use sqlx::FromRow;
 
 use super::center::{ListingRow, listing_query};
-use super::{Store, int, parse};
+use super::{Account, Store, int, parse};
 
 /// What is left to collect of one product of the family.
 #[derive(FromRow)]
@@ -117,12 +117,16 @@ impl Store {
     }
 
     /// A new listing of the family, pending the center's approval.
+    /// A new listing of the family: pending until the center approves it,
+    /// or, listed by an operator (`by`) for a family without a phone, live
+    /// at once and marked with who listed it (and in the audit log).
     pub async fn create_listing(
         &self,
         family_id: i64,
         listing: &NewListing,
         image: &str,
         week: i64,
+        by: Option<&Account>,
     ) -> sqlx::Result<Listing> {
         let (names, unit) = default_names(listing.kind);
         let weekly = listing.capacity == Capacity::Weekly;
@@ -130,8 +134,8 @@ impl Store {
         let mut tx = self.write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO product (family_id, kind, name_ug, name_zh, name_en, unit_ug, unit_zh, unit_en,
-                                  price_fen, capacity, available, weekly_capacity, week, image, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 'pending') RETURNING id",
+                                  price_fen, capacity, available, weekly_capacity, week, image, status, listed_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
         )
         .bind(family_id)
         .bind(listing.kind.as_str())
@@ -147,6 +151,8 @@ impl Store {
         .bind(if weekly { quantity } else { 0 })
         .bind(week)
         .bind(image)
+        .bind(if by.is_some() { "live" } else { "pending" })
+        .bind(by.map(|a| a.id))
         .fetch_one(&mut *tx)
         .await?;
         let row = sqlx::query_as::<_, ListingRow>(&listing_query("p.id = $1"))
@@ -154,6 +160,11 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let listing = Listing::try_from(row)?;
+        if let Some(by) = by {
+            let new = serde_json::to_string(&listing).ok();
+            let object = format!("product:{id}");
+            super::manage::record(&mut tx, Some(by.hub_id), by, &object, "list_for_family", None, new).await?;
+        }
         super::catalog_changed_in(&mut tx).await?;
         tx.commit().await?;
         self.catalog_changed();

@@ -715,10 +715,13 @@ async fn a_retired_family_or_zone_leaves_the_shop_and_orders_keep_what_they_paid
     let created: Value = serde_json::from_str(&rows[0][5]).unwrap();
     assert_eq!(created["names"]["zh"], "=HYPERLINK(1), \"quoted\"");
     assert_eq!((&rows[0][1], &rows[0][3]), ("operator:retire.ops", "create"));
-    assert_eq!(
-        operator.get("/api/center/audit?day=2026-13-45").await.status(),
-        400
-    );
+    for day in ["2026-13-45", "", "2026-12-2"] {
+        let status = operator
+            .get(&format!("/api/center/audit?day={day}"))
+            .await
+            .status();
+        assert_eq!(status, 400, "{day:?}");
+    }
     server.stop().await;
 }
 
@@ -945,5 +948,68 @@ async fn a_familys_month_statement_adds_up_with_its_earnings() {
     assert_eq!(operator.get(&format!("{path}?month=2020-13")).await.status(), 400);
     assert_eq!(there.get(&path).await.status(), 404);
     assert_eq!(server.browser().get(&path).await.status(), 401);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_operator_lists_for_a_family_without_a_phone() {
+    use bazar_api::center::Listing;
+    use bazar_api::seller::Photo;
+    let server = TestServer::start().await;
+    let operator = server.signed_in(HUB, Role::Operator, "assist.ops").await;
+    let admin = server.admin("assist.admin").await;
+    assert_eq!(
+        admin.post("/api/admin/hubs", &hub_body("far-hub")).await.status(),
+        201
+    );
+    let there = new_operator(&server, &admin, "far-hub", "far.ops").await;
+    let family = 2;
+    let image = image::RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let png = png.into_inner();
+
+    // The photo, taken with the operator's phone, is stored as the family's.
+    let photos = format!("/api/center/families/{family}/photos");
+    let response = there.post_bytes(&photos, "image/png", png.clone()).await;
+    assert_eq!(response.status(), 404, "another hub's family");
+    let response = operator.post_bytes(&photos, "image/png", png).await;
+    assert_eq!(response.status(), 201);
+    let photo: Photo = response.json().await.unwrap();
+
+    let body =
+        json!({"kind": "honey", "quantity": 12, "capacity": "stock", "price_fen": 6800, "photo": photo.name});
+    let path = format!("/api/center/families/{family}/listings");
+    assert_eq!(there.post(&path, &body).await.status(), 404);
+    assert_eq!(server.browser().post(&path, &body).await.status(), 401);
+    let mut bad = body.clone();
+    bad["photo"] = json!("0123456789abcdef0123456789abcdef.jpg");
+    assert_eq!(
+        operator.post(&path, &bad).await.status(),
+        422,
+        "a photo not the family's"
+    );
+    let response = operator.post(&path, &body).await;
+    assert_eq!(response.status(), 201);
+    let listing: Listing = response.json().await.unwrap();
+    assert_eq!(listing.listed_by.as_deref(), Some("assist.ops"));
+    assert_eq!((listing.family_id, listing.quantity), (family, 12));
+    // Live at once: the shop sells it; the family's own list shows who listed it.
+    let shown: Value = server
+        .get(&format!("/api/products/{}", listing.id))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(shown["product"]["available"], 12);
+    let (phone, _) = server.family_phone(&operator, family).await;
+    let own: Vec<Listing> = phone.get("/api/seller/listings").await.json().await.unwrap();
+    let mine = own.iter().find(|l| l.id == listing.id).unwrap();
+    assert_eq!(mine.listed_by.as_deref(), Some("assist.ops"));
+    let log = audit(&operator, &format!("?object=product:{}", listing.id)).await;
+    assert_eq!(
+        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["list_for_family"]
+    );
     server.stop().await;
 }
