@@ -1013,3 +1013,192 @@ async fn an_operator_lists_for_a_family_without_a_phone() {
     );
     server.stop().await;
 }
+
+/// The newest entry of the hub's log, after checking that exactly one was
+/// added since `before` entries, for `object` and `action`.
+async fn one_more(operator: &Browser, before: &mut usize, object: &str, action: &str) -> AuditEntry {
+    let log = audit(operator, "").await;
+    assert_eq!(log.len(), *before + 1, "{object} {action}: exactly one entry");
+    *before = log.len();
+    let newest = log[0].clone();
+    assert_eq!((newest.object.as_str(), newest.action.as_str()), (object, action));
+    assert_eq!(newest.actor, "operator:audit.ops");
+    newest
+}
+
+fn json_of(text: Option<&str>) -> Value {
+    serde_json::from_str(text.unwrap_or("null")).unwrap()
+}
+
+#[tokio::test]
+async fn every_change_staff_make_leaves_exactly_one_audit_entry() {
+    use bazar_api::center::Listing;
+    let server = TestServer::start().await;
+    let operator = server.signed_in(HUB, Role::Operator, "audit.ops").await;
+    let mut seen = audit(&operator, "").await.len();
+
+    let response = operator
+        .post(
+            "/api/center/staff",
+            &json!({"username": "audit.trainer", "role": "trainer"}),
+        )
+        .await;
+    let trainer: NewPassword = response.json().await.unwrap();
+    let account = format!("account:{}", trainer.id);
+    let entry = one_more(&operator, &mut seen, &account, "create").await;
+    assert_eq!(json_of(entry.new.as_deref())["role"], "trainer");
+    for action in ["password", "disable", "enable"] {
+        let status = operator
+            .post(&format!("/api/center/staff/{}/{action}", trainer.id), &json!({}))
+            .await
+            .status();
+        assert_eq!(status, 200);
+        let logged = if action == "password" {
+            "reset_password"
+        } else {
+            action
+        };
+        one_more(&operator, &mut seen, &account, logged).await;
+    }
+
+    let response = operator
+        .post("/api/center/families", &family_body("Audit", "AUD"))
+        .await;
+    let family: CenterFamily = response.json().await.unwrap();
+    let object = format!("family:{}", family.id);
+    let entry = one_more(&operator, &mut seen, &object, "create").await;
+    assert_eq!(json_of(entry.new.as_deref())["stamp"], "AUD");
+    let response = operator
+        .put(
+            &format!("/api/center/families/{}", family.id),
+            &family_body("Audited", "AUD"),
+        )
+        .await;
+    assert_eq!(response.status(), 200);
+    let entry = one_more(&operator, &mut seen, &object, "edit").await;
+    assert_eq!(json_of(entry.old.as_deref())["names"]["en"], "Audit");
+    assert_eq!(json_of(entry.new.as_deref())["names"]["en"], "Audited");
+    let body = json!({"kind": "eggs", "quantity": 30, "capacity": "weekly", "price_fen": 150});
+    let response = operator
+        .post(&format!("/api/center/families/{}/listings", family.id), &body)
+        .await;
+    let listing: Listing = response.json().await.unwrap();
+    let product = format!("product:{}", listing.id);
+    one_more(&operator, &mut seen, &product, "list_for_family").await;
+    let edit = json!({"names": {"ug": "تۇخۇم", "zh": "鸡蛋", "en": "Eggs"}, "unit": {"ug": "دانە", "zh": "枚", "en": "egg"}, "price_fen": 160, "count": 25});
+    assert_eq!(
+        operator
+            .put(&format!("/api/center/products/{}", listing.id), &edit)
+            .await
+            .status(),
+        200
+    );
+    let entry = one_more(&operator, &mut seen, &product, "edit").await;
+    assert_eq!(
+        (
+            json_of(entry.old.as_deref())["price_fen"].as_i64(),
+            json_of(entry.new.as_deref())["price_fen"].as_i64()
+        ),
+        (Some(150), Some(160))
+    );
+    for action in ["pause", "resume", "retire"] {
+        let status = operator
+            .post(
+                &format!("/api/center/products/{}/{action}", listing.id),
+                &json!({}),
+            )
+            .await
+            .status();
+        assert_eq!(status, 200);
+        one_more(&operator, &mut seen, &product, action).await;
+    }
+    assert_eq!(
+        operator
+            .post(&format!("/api/center/families/{}/retire", family.id), &json!({}))
+            .await
+            .status(),
+        200
+    );
+    one_more(&operator, &mut seen, &object, "retire").await;
+
+    let list =
+        "name_ug,name_zh,name_en,village_ug,village_zh,village_en,stamp\nئا,一家,One,كەنت,村,Village,ONE\n";
+    let report: ImportReport = operator
+        .post_bytes(
+            "/api/center/families/import",
+            "text/csv",
+            list.as_bytes().to_vec(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report.created, 1);
+    let log = audit(&operator, "").await;
+    assert_eq!((log.len(), log[0].action.as_str()), (seen + 1, "import"));
+    seen += 1;
+    // A dry run writes nothing, not even to the log.
+    let report: ImportReport = operator
+        .post_bytes(
+            "/api/center/families/import?dry_run=true",
+            "text/csv",
+            list.replace("One,", "Two,").replace("ONE", "TWO").into_bytes(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(report.created, 1);
+    assert_eq!(audit(&operator, "").await.len(), seen);
+
+    let response = operator
+        .post("/api/center/zones", &zone_body("Audit zone", 900))
+        .await;
+    let zone: ZoneForm = response.json().await.unwrap();
+    let object = format!("zone:{}", zone.id);
+    one_more(&operator, &mut seen, &object, "create").await;
+    assert_eq!(
+        operator
+            .put(
+                &format!("/api/center/zones/{}", zone.id),
+                &zone_body("Audit zone", 950)
+            )
+            .await
+            .status(),
+        200
+    );
+    let entry = one_more(&operator, &mut seen, &object, "edit").await;
+    assert_eq!(json_of(entry.new.as_deref())["shipping_fen"], 950);
+    assert_eq!(
+        operator
+            .post(&format!("/api/center/zones/{}/retire", zone.id), &json!({}))
+            .await
+            .status(),
+        200
+    );
+    let entry = one_more(&operator, &mut seen, &object, "retire").await;
+    assert_eq!(
+        (
+            json_of(entry.old.as_deref())["retired"].as_bool(),
+            json_of(entry.new.as_deref())["retired"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+
+    // A refused change leaves nothing.
+    assert_eq!(
+        operator
+            .post("/api/center/families", &family_body("Taken", "AUD"))
+            .await
+            .status(),
+        422
+    );
+    assert_eq!(audit(&operator, "").await.len(), seen);
+    // The log filters by person and by object.
+    let by_object = audit(&operator, &format!("?object={object}")).await;
+    assert_eq!(by_object.len(), 3);
+    let by_person = audit(&operator, "?actor=operator:audit.ops").await;
+    assert_eq!(by_person.len(), seen);
+    assert!(audit(&operator, "?actor=operator:nobody").await.is_empty());
+    server.stop().await;
+}
