@@ -333,6 +333,9 @@ pub struct CenterFamily {
     /// Retired: its products left the shop; its history stays.
     #[serde(default)]
     pub retired: bool,
+    /// Its photo's address, or empty.
+    #[serde(default)]
+    pub photo: String,
 }
 
 /// `POST /api/center/families/{id}/key-card`: a new card (any earlier one

@@ -250,6 +250,16 @@ impl From<&crate::center::CenterFamily> for FamilyForm {
     }
 }
 
+/// `POST /api/center/families/{id}/photo`: a photo uploaded for the family
+/// (`POST /api/center/families/{id}/photos`) becomes its picture in the shop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "lite", derive(serde_lite::Deserialize))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FamilyPhoto {
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub photo: String,
+}
+
 /// A delivery zone as the center edits it (`GET/POST /api/center/zones`,
 /// `PUT /api/center/zones/{id}`). Orders keep the fee they were placed with.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

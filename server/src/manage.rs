@@ -56,6 +56,7 @@ pub fn center_router() -> axum::Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::photos::MAX_BYTES + 1)),
         )
         .route("/families/{id}/listings", post(list_for_family))
+        .route("/families/{id}/photo", post(family_photo))
         .route(
             "/families/import",
             post(import_families).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
@@ -385,6 +386,28 @@ pub async fn retire_family(
     PathOf(id): PathOf<i64>,
 ) -> Result<Json<CenterFamily>, AppError> {
     let family = state.store.retire_family(&op, op.hub_id, id).await?;
+    Ok(Json(family.ok_or(AppError::NotFound)?))
+}
+
+/// Makes a photo uploaded for the family (`POST /api/center/families/{id}/photos`)
+/// its picture in the shop.
+#[utoipa::path(post, path = "/api/center/families/{id}/photo", request_body = bazar_api::manage::FamilyPhoto,
+    params(("id" = i64, Path, description = "The family")), responses(
+    crate::responses::Operators, crate::responses::Json, crate::responses::Invalid,
+    (status = 200, description = "The family", body = CenterFamily),
+    (status = 404, description = "No such family in this hub", body = bazar_api::ApiError),
+))]
+pub async fn family_photo(
+    State(state): State<AppState>,
+    Operator(op): Operator,
+    PathOf(id): PathOf<i64>,
+    JsonBody(body): JsonBody<bazar_api::manage::FamilyPhoto>,
+) -> Result<Json<CenterFamily>, AppError> {
+    if state.store.center_family(op.hub_id, id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let image = crate::seller::stored_photo(&state, id, &body.photo).await?;
+    let family = state.store.set_family_photo(&op, op.hub_id, id, &image).await?;
     Ok(Json(family.ok_or(AppError::NotFound)?))
 }
 

@@ -77,23 +77,27 @@ pub async fn listing_image(
     listing: &NewListing,
 ) -> Result<String, AppError> {
     match (&listing.photo, listing.kind) {
-        (Some(photo), _) => {
-            let stored = crate::photos::is_photo_name(photo)
-                && state.store.photo_of(family_id, photo).await?
-                && tokio::fs::try_exists(state.uploads.join(photo))
-                    .await
-                    .unwrap_or(false);
-            if !stored {
-                return Err(AppError::Validation(vec![bazar_api::FieldError::new(
-                    "photo",
-                    "unknown_photo",
-                )]));
-            }
-            Ok(format!("/uploads/{photo}"))
-        }
+        (Some(photo), _) => stored_photo(state, family_id, photo).await,
         (None, bazar_api::ProductKind::Other) => Ok("/img/logo.svg".to_string()),
         (None, kind) => Ok(format!("/img/kinds/{}.svg", kind.as_str())),
     }
+}
+
+/// The address of a photo stored as `family_id`'s (by its phone, or by the
+/// center for it); a field error `unknown_photo` for any other name.
+pub async fn stored_photo(state: &AppState, family_id: i64, photo: &str) -> Result<String, AppError> {
+    let stored = crate::photos::is_photo_name(photo)
+        && state.store.photo_of(family_id, photo).await?
+        && tokio::fs::try_exists(state.uploads.join(photo))
+            .await
+            .unwrap_or(false);
+    if !stored {
+        return Err(AppError::Validation(vec![bazar_api::FieldError::new(
+            "photo",
+            "unknown_photo",
+        )]));
+    }
+    Ok(format!("/uploads/{photo}"))
 }
 
 /// Sends a new listing to the center; it stays pending until approved.

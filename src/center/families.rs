@@ -147,6 +147,7 @@ fn FamilyEditor(
     let problems = Problems::new();
     let (names, village, story) = (Trio::new(), Trio::new(), Trio::new());
     let (phone, stamp) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let photo = RwSignal::new_local(None::<web_sys::File>);
     let fill = move |form: &FamilyForm| {
         names.set(&form.names);
         village.set(&form.village);
@@ -173,6 +174,7 @@ fn FamilyEditor(
             return;
         }
         let id = editing.get_untracked().map(|f| f.id);
+        let file = photo.get_untracked();
         leptos::task::spawn_local(async move {
             let saved = match id {
                 Some(id) => api::send(
@@ -184,10 +186,16 @@ fn FamilyEditor(
                 .and_then(|text| api::from_json::<CenterFamily>(&text).ok_or(FetchError::Decode)),
                 None => api::post::<_, CenterFamily>(crate::urls::CENTER_FAMILIES, &form).await,
             };
+            // Its photo, when one was chosen: stored as the family's, then its picture.
+            let saved = match (saved, file) {
+                (Ok(family), Some(file)) => set_photo(family.id, file).await,
+                (saved, _) => saved,
+            };
             match saved {
                 Ok(family) => {
                     editing.set(None);
                     fill(&FamilyForm::default());
+                    photo.set(None);
                     on_saved(family, id.is_none());
                 }
                 Err(e) => problems.failed(e),
@@ -217,6 +225,14 @@ fn FamilyEditor(
             <Field label=|t| t.stamp_hint name="stamp" value=stamp problems=problems dir="ltr" />
             <Field label=|t| t.phone_optional name="phone" value=phone problems=problems dir="ltr" kind="tel" />
             {story.fields("story", STORY_LABELS, problems)}
+            <label class="field">
+                <span>{ct(|t| t.photo)}</span>
+                {move || editing.get().filter(|f| !f.photo.is_empty()).map(|f| view! { <img src=f.photo width="96" height="96" alt="" /> })}
+                <input type="file" name="family-photo" accept="image/*" capture="environment" on:change=move |ev: leptos::ev::Event| {
+                    let input = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok());
+                    photo.set(input.and_then(|i| i.files()).and_then(|f| f.get(0)));
+                } />
+            </label>
             <CallError problems=problems />
             <div class="actions">
                 <button type="submit" class="button primary">{ct(|t| t.save)}</button>
@@ -227,6 +243,22 @@ fn FamilyEditor(
             </div>
         </form>
     }
+}
+
+/// Stores `file` as family `id`'s own photo (from the operator's phone or a file).
+async fn upload(id: i64, file: web_sys::File) -> Result<bazar_api::seller::Photo, FetchError> {
+    let kind = match file.type_() {
+        t if t.is_empty() => "image/jpeg".to_string(),
+        t => t,
+    };
+    api::post_file(&crate::urls::center_family(id, Some("photos")), &kind, file).await
+}
+
+/// Stores `file` as family `id`'s photo and makes it its picture.
+async fn set_photo(id: i64, file: web_sys::File) -> Result<CenterFamily, FetchError> {
+    let stored = upload(id, file).await?;
+    let body = bazar_api::manage::FamilyPhoto { photo: stored.name };
+    api::post(&crate::urls::center_family(id, Some("photo")), &body).await
 }
 
 /// Imports a list of families from a CSV file: checked first (every row's
@@ -326,7 +358,7 @@ fn Import(on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
 /// file; live at once, marked with who listed it.
 #[component]
 fn ListForFamily(family: i64, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
-    use bazar_api::seller::{NewListing, Photo};
+    use bazar_api::seller::NewListing;
     use bazar_api::{Capacity, Fen, ProductKind};
     let problems = Problems::new();
     let kind = RwSignal::new(ProductKind::Honey);
@@ -356,12 +388,7 @@ fn ListForFamily(family: i64, on_done: impl Fn() + Copy + Send + Sync + 'static)
         leptos::task::spawn_local(async move {
             let result = async {
                 if let Some(file) = file {
-                    let kind = match file.type_() {
-                        t if t.is_empty() => "image/jpeg".to_string(),
-                        t => t,
-                    };
-                    let url = crate::urls::center_family(family, Some("photos"));
-                    listing.photo = Some(api::post_file::<Photo>(&url, &kind, file).await?.name);
+                    listing.photo = Some(upload(family, file).await?.name);
                 }
                 api::post::<_, bazar_api::center::Listing>(
                     &crate::urls::center_family(family, Some("listings")),

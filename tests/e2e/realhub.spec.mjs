@@ -89,6 +89,8 @@ test('a township starts from an empty database: hub, operator, families, zone, s
       await family.locator('input[name="village.zh"]').fill('大西村');
       await family.locator('input[name="village.en"]').fill('Daxi');
       await family.locator('input[name=stamp]').fill(stamp);
+      // The first family's photo, from the operator's phone.
+      if (stamp === 'trs') await family.locator('input[name=family-photo]').setInputFiles(join(import.meta.dirname, 'uploads', PHOTO));
       await family.getByRole('button', { name: '保存' }).click();
       const card = operator.getByTestId('key-card');
       await expect(card).toContainText(zh);
@@ -97,6 +99,9 @@ test('a township starts from an empty database: hub, operator, families, zone, s
       await operator.getByRole('button', { name: '返回' }).click();
     }
     await expect(operator.getByTestId('families').locator('tr')).toHaveCount(2);
+    const [first, second] = await operator.getByTestId('families').locator('tr').evaluateAll((rows) => rows.map((r) => r.dataset.family));
+    expect((await (await fetch(`${base}/api/families/${first}`)).json()).family.photo).toMatch(/^\/uploads\/[0-9a-f]{32}\.jpg$/);
+    expect((await (await fetch(`${base}/api/families/${second}`)).json()).family.photo).toBe('');
     // A stamp that is another family's.
     await family.locator('input[name="names.zh"]').fill('别家');
     await family.locator('input[name="names.ug"]').fill('باشقا');
@@ -156,10 +161,10 @@ test('a township starts from an empty database: hub, operator, families, zone, s
     await expect(operator.getByTestId('staff').locator('tr')).toHaveCount(2);
     await shots(operator, 'center-staff');
 
-    // Every change is in the log: the operator made, 2 + 10 families, the
-    // honey, the zone, the trainer.
+    // Every change is in the log: the operator made, 2 families and one's
+    // photo, 10 imported, the honey, the zone, the trainer.
     await operator.getByRole('link', { name: '操作记录' }).click();
-    await expect(operator.getByTestId('audit').locator('tbody tr')).toHaveCount(2 + 10 + 1 + 1 + 1 + 1);
+    await expect(operator.getByTestId('audit').locator('tbody tr')).toHaveCount(2 + 1 + 10 + 1 + 1 + 1 + 1);
     await shots(operator, 'center-audit');
   } finally {
     child.kill();

@@ -121,11 +121,12 @@ pub(super) struct FamilyRow {
     stamp: String,
     retired_at: Option<String>,
     card_issued_at: Option<String>,
+    photo: String,
 }
 
 /// The columns of a `FamilyRow`, of the family `f`.
 pub(super) const FAMILY_COLUMNS: &str = "f.id, f.name_ug, f.name_zh, f.name_en, f.village_ug, f.village_zh,
-    f.village_en, f.story_ug, f.story_zh, f.story_en, f.phone, f.stamp, f.retired_at,
+    f.village_en, f.story_ug, f.story_zh, f.story_en, f.phone, f.stamp, f.retired_at, f.photo,
     (SELECT MAX(k.issued_at) FROM account a JOIN key_card k ON k.account_id = a.id
      WHERE a.family_id = f.id AND k.revoked_at IS NULL) AS card_issued_at";
 
@@ -140,6 +141,7 @@ impl From<FamilyRow> for CenterFamily {
             phone: r.phone,
             story: r.story.into(),
             retired: r.retired_at.is_some(),
+            photo: r.photo,
         }
     }
 }
@@ -504,6 +506,32 @@ impl Store {
         tx.commit().await?;
         self.catalog_changed();
         Ok(family.map_or(ManageOutcome::NotFound, ManageOutcome::Done))
+    }
+
+    /// Sets the picture of a family of the hub (an address under /uploads).
+    pub async fn set_family_photo(
+        &self,
+        by: &Account,
+        hub_id: i64,
+        id: i64,
+        image: &str,
+    ) -> sqlx::Result<Option<CenterFamily>> {
+        let mut tx = self.write().await?;
+        let Some(before) = family_in(&mut tx, hub_id, id).await? else {
+            return Ok(None);
+        };
+        sqlx::query("UPDATE family SET photo = $1 WHERE id = $2")
+            .bind(image)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let (old, new) = (json(&before.photo), json(&image));
+        record(&mut tx, Some(hub_id), by, &format!("family:{id}"), "photo", old, new).await?;
+        let family = family_in(&mut tx, hub_id, id).await?;
+        super::catalog_changed_in(&mut tx).await?;
+        tx.commit().await?;
+        self.catalog_changed();
+        Ok(family)
     }
 
     /// Retires a family of the hub: its products leave the shop and its key

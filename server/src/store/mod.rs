@@ -317,6 +317,7 @@ interface! {
     register_family(by: &Account, hub_id: i64, form: &FamilyForm) -> sqlx::Result<ManageOutcome<CenterFamily>>;
     edit_family(by: &Account, hub_id: i64, id: i64, form: &FamilyForm) -> sqlx::Result<ManageOutcome<CenterFamily>>;
     retire_family(by: &Account, hub_id: i64, id: i64) -> sqlx::Result<Option<CenterFamily>>;
+    set_family_photo(by: &Account, hub_id: i64, id: i64, image: &str) -> sqlx::Result<Option<CenterFamily>>;
     import_families(by: &Account, hub_id: i64, rows: FamilyRows, dry_run: bool) -> sqlx::Result<ImportReport>;
     hub_zones(hub_id: i64) -> sqlx::Result<Vec<ZoneForm>>;
     add_zone(by: &Account, hub_id: i64, zone: &ZoneForm) -> sqlx::Result<ZoneForm>;

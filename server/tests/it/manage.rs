@@ -977,6 +977,25 @@ async fn an_operator_lists_for_a_family_without_a_phone() {
     assert_eq!(response.status(), 201);
     let photo: Photo = response.json().await.unwrap();
 
+    // It becomes the family's picture in the shop (only a photo of the family's).
+    let set = format!("/api/center/families/{family}/photo");
+    assert_eq!(
+        there.post(&set, &json!({"photo": photo.name})).await.status(),
+        404
+    );
+    let unknown = json!({"photo": "0123456789abcdef0123456789abcdef.jpg"});
+    assert_eq!(operator.post(&set, &unknown).await.status(), 422);
+    let response = operator.post(&set, &json!({"photo": photo.name})).await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<CenterFamily>().await.unwrap().photo, photo.url);
+    let page: Value = server
+        .get(&format!("/api/families/{family}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["family"]["photo"], photo.url.as_str());
+
     let body =
         json!({"kind": "honey", "quantity": 12, "capacity": "stock", "price_fen": 6800, "photo": photo.name});
     let path = format!("/api/center/families/{family}/listings");
@@ -1010,6 +1029,11 @@ async fn an_operator_lists_for_a_family_without_a_phone() {
     assert_eq!(
         log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
         ["list_for_family"]
+    );
+    let log = audit(&operator, &format!("?object=family:{family}")).await;
+    assert_eq!(
+        log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+        ["photo"]
     );
     server.stop().await;
 }
