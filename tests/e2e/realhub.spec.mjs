@@ -151,6 +151,23 @@ test('a township starts from an empty database: hub, operator, families, zone, s
     await expect(operator.getByTestId('zones')).toContainText('北京');
     const zones = await (await fetch(`${base}/api/zones`)).json();
     expect(zones.map((z) => z.shipping_fen)).toEqual([1800]);
+
+    // The first customer buys two jars of the honey; the hub's queue has the order.
+    const honey = (await (await fetch(`${base}/api/products`)).json())[0];
+    const placed = await fetch(`${base}/api/orders`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': '2f1e0d9c-8b7a-4c6d-9e5f-0a1b2c3d4e5f', 'Sec-Fetch-Site': 'same-origin' },
+      body: JSON.stringify({
+        customer: { name: '赵女士', phone: '13812345678', address: '北京市海淀区学院路 1 号', zone: zones[0].code },
+        lines: [{ product_id: honey.id, quantity: 2 }],
+        payment: 'on_delivery',
+      }),
+    });
+    expect(placed.status).toBe(201);
+    const order = await placed.json();
+    expect([order.subtotal_fen, order.shipping_fen, order.total_fen]).toEqual([13600, 1800, 15400]);
+    await operator.getByRole('link', { name: '订单' }).click();
+    await expect(operator.getByTestId('order-queue')).toContainText(order.code);
     await shots(operator, 'center-zones');
 
     // A trainer's account; its password shown once.
