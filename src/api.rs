@@ -236,6 +236,16 @@ pub async fn post_file<T: Deserialize>(
     decode(&fetch_text(request).await?)
 }
 
+/// `POST`s a photo the phone chose (a camera's file may name no type: it
+/// is a JPEG), the answer decoded as `T`.
+pub async fn post_photo<T: Deserialize>(url: &str, file: web_sys::File) -> Result<T, FetchError> {
+    let content_type = match file.type_() {
+        t if t.is_empty() => "image/jpeg".to_string(),
+        t => t,
+    };
+    post_file(url, &content_type, file).await
+}
+
 /// `POST /api/orders` under `key`; the same key and body always give the same order.
 pub async fn place_order(key: &str, request: &OrderRequest) -> Result<PlacedOrder, FetchError> {
     let request = Request::post(crate::urls::ORDERS)

@@ -247,11 +247,7 @@ fn FamilyEditor(
 
 /// Stores `file` as family `id`'s own photo (from the operator's phone or a file).
 async fn upload(id: i64, file: web_sys::File) -> Result<bazar_api::seller::Photo, FetchError> {
-    let kind = match file.type_() {
-        t if t.is_empty() => "image/jpeg".to_string(),
-        t => t,
-    };
-    api::post_file(&crate::urls::center_family(id, Some("photos")), &kind, file).await
+    api::post_photo(&crate::urls::center_family(id, Some("photos")), file).await
 }
 
 /// Stores `file` as family `id`'s photo and makes it its picture.

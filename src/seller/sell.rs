@@ -110,11 +110,7 @@ fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 }
 
 async fn upload(file: web_sys::File) -> Result<(String, String), FetchError> {
-    let content_type = match file.type_() {
-        t if t.is_empty() => "image/jpeg".to_string(),
-        t => t,
-    };
-    let photo: Photo = api::post_file(crate::urls::SELLER_PHOTOS, &content_type, file).await?;
+    let photo: Photo = api::post_photo(crate::urls::SELLER_PHOTOS, file).await?;
     Ok((photo.name, photo.url))
 }
 

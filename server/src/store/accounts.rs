@@ -215,11 +215,9 @@ impl Store {
 
     /// Ends every session of an account (sign out everywhere).
     pub async fn end_sessions_of(&self, account_id: i64) -> sqlx::Result<()> {
-        sqlx::query("DELETE FROM session WHERE account_id = $1")
-            .bind(account_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let mut tx = self.write().await?;
+        end_sessions(&mut tx, account_id).await?;
+        tx.commit().await
     }
 
     /// The hub's families with the date of their working key card.
@@ -300,6 +298,16 @@ impl Store {
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// Ends every session of an account (signed out everywhere, disabled, or
+/// given a new password).
+pub(super) async fn end_sessions(tx: &mut sqlx::Transaction<'static, Db>, account: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM session WHERE account_id = $1")
+        .bind(account)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// Whether an account has the username `username` already.

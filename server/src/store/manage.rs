@@ -387,7 +387,7 @@ impl Store {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-        end_sessions(&mut tx, id).await?;
+        super::accounts::end_sessions(&mut tx, id).await?;
         record(&mut tx, Some(hub_id), by, &format!("account:{id}"), "reset_password", None, None).await?;
         tx.commit().await?;
         Ok(Some(member))
@@ -426,7 +426,7 @@ impl Store {
         };
         sqlx::query(set).bind(id).execute(&mut *tx).await?;
         if disabled {
-            end_sessions(&mut tx, id).await?;
+            super::accounts::end_sessions(&mut tx, id).await?;
         }
         let action = if disabled { "disable" } else { "enable" };
         record(&mut tx, Some(hub_id), by, &format!("account:{id}"), action, None, None).await?;
@@ -910,14 +910,6 @@ async fn count_in(tx: &mut sqlx::Transaction<'static, Db>, id: i64, count: u32, 
         .bind(weekly)
         .bind(available)
         .bind(id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-async fn end_sessions(tx: &mut sqlx::Transaction<'static, Db>, account: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM session WHERE account_id = $1")
-        .bind(account)
         .execute(&mut **tx)
         .await?;
     Ok(())
